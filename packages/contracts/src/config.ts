@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * Environment variables shared by the api and the worker. Each app composes its own schema from
+ * these and parses it once at boot with `parseEnv`, which names the variable that is wrong.
+ */
+export const SharedEnv = {
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/modelgate'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Every Redis key and channel of one deployment starts with this (tests use one per run). */
+  MODELGATE_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" or "-" (1–64 characters)')
+    .default('modelgate'),
+  MODELGATE_DATA_DIR: z.string().min(1).default('./.data'),
+  MODELGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+} as const;
+
+export const integerFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' +
+        issues.map((issue) => `  ${issue.variable}: ${issue.message}`).join('\n') +
+        '\nSee .env.example for every variable and its default.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env` with `schema`; empty strings count as unset so `.env` lines like `FOO=` take defaults. */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? '(unknown)'),
+      message: `${issue.message}${issue.path[0] && present[String(issue.path[0])] !== undefined ? ` (got "${present[String(issue.path[0])]}")` : ''}`,
+    })),
+  );
+}
