@@ -1,0 +1,5 @@
+export * from './tensors/index.js';
+export * from './inspect/index.js';
+export { OnnxModel, type OnnxModelOptions } from './onnx-model.js';
+export * from './artifacts/index.js';
+export * from './session-cache.js';

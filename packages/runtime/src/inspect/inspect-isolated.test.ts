@@ -1,0 +1,75 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGemmModel, loadReferenceModel, writeModelFile } from '../testing/index.js';
+import { inspectInChildProcess, inspectModelIsolated } from './inspect-isolated.js';
+import { inspectModel } from './inspect-model.js';
+import { InvalidModelError } from './invalid-model-error.js';
+
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejectionOf<E extends Error>(promise: Promise<unknown>): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as E;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+let directory: string;
+beforeAll(async () => {
+  directory = await mkdtemp(path.join(tmpdir(), 'modelgate-isolated-'));
+});
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('inspectModelIsolated', () => {
+  it('gives the same inspection as in-process inspection', async () => {
+    const gemm = await writeModelFile(directory, 'gemm.onnx', buildGemmModel({ inFeatures: 3, outFeatures: 2 }));
+    for (const file of [gemm, loadReferenceModel('sklearn-random-forest').path]) {
+      expect(await inspectModelIsolated(file)).toEqual(await inspectModel(file));
+    }
+  });
+
+  it('brings the child’s refusal back as the same InvalidModelError', async () => {
+    const file = loadReferenceModel('invalid-mnist-opset1').path;
+    const inProcess = await rejectionOf<InvalidModelError>(inspectModel(file));
+    const isolated = await rejectionOf<InvalidModelError>(inspectModelIsolated(file));
+    expect(isolated).toBeInstanceOf(InvalidModelError);
+    expect({ code: isolated.code, message: isolated.message }).toEqual({ code: inProcess.code, message: inProcess.message });
+  });
+
+  it('passes other failures (a missing file) through as plain errors', async () => {
+    const error = await rejectionOf<Error>(inspectModelIsolated(path.join(directory, 'missing.onnx')));
+    expect(error).not.toBeInstanceOf(InvalidModelError);
+    expect(error.message).toContain('ENOENT');
+  });
+
+  it('stops a validation that takes too long', async () => {
+    const file = loadReferenceModel('mnist').path;
+    const error = await rejectionOf<InvalidModelError>(inspectModelIsolated(file, { timeoutMs: 1 }));
+    expect(error).toBeInstanceOf(InvalidModelError);
+    expect(error.code).toBe('validation-timeout');
+    expect(error.message).toBe(
+      'validation took longer than 1ms and was stopped: the model is too large or too slow to load on this server',
+    );
+  });
+
+  it('reports a child that hangs or crashes without taking the caller down', async () => {
+    const hanging = path.join(directory, 'hang.mjs');
+    await writeFile(hanging, 'setInterval(() => {}, 1000);\n');
+    const timedOut = await rejectionOf<InvalidModelError>(inspectInChildProcess(hanging, 'x.onnx', 300));
+    expect(timedOut.message).toBe(
+      'validation took longer than 300ms and was stopped: the model is too large or too slow to load on this server',
+    );
+
+    const crashing = path.join(directory, 'crash.mjs');
+    await writeFile(crashing, "process.stderr.write('native code went wrong\\n'); process.kill(process.pid, 'SIGSEGV');\n");
+    const crashed = await rejectionOf<InvalidModelError>(inspectInChildProcess(crashing, 'x.onnx', 10_000));
+    expect(crashed).toBeInstanceOf(InvalidModelError);
+    expect(crashed.code).toBe('onnxruntime-crashed');
+    expect(crashed.message).toBe('onnxruntime crashed while loading the model (signal SIGSEGV): native code went wrong');
+  });
+});
