@@ -1,0 +1,72 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { PROBLEM_CONTENT_TYPE, ProblemCode, problemType, type Problem } from '@modelgate/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ProblemException } from './problem.exception.js';
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: ProblemCode.badInput,
+  404: ProblemCode.notFound,
+  405: 'method_not_allowed',
+  409: ProblemCode.conflict,
+  413: ProblemCode.payloadTooLarge,
+  415: ProblemCode.unsupportedMediaType,
+  503: ProblemCode.unavailable,
+};
+
+/** Fastify's own errors (body parsing, limits) carry a status code and a FST_ code. */
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+function problemFromFastifyError(error: FastifyLikeError): Problem | null {
+  const status = error.statusCode;
+  if (!status || status < 400 || status >= 500) return null;
+  let detail = error.message ?? 'bad request';
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') detail = 'the request body is larger than the configured limit (MODELGATE_MAX_BODY_BYTES)';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') detail = `${detail}: send JSON with "Content-Type: application/json"`;
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') detail = 'the request body is empty: expected a JSON object';
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') detail = `the request body is not valid JSON: ${error.message}`;
+  const code = CODE_BY_STATUS[status] ?? ProblemCode.badInput;
+  return { type: problemType(code), title: 'Bad Request', status, detail, code };
+}
+
+export function toProblem(exception: unknown, instance: string, logger: Logger): { problem: Problem; headers: Record<string, string> } {
+  if (exception instanceof ProblemException) return { problem: exception.toProblem(instance), headers: exception.headers };
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = CODE_BY_STATUS[status] ?? (status >= 500 ? ProblemCode.internal : ProblemCode.badInput);
+    return {
+      problem: { type: problemType(code), title: exception.name, status, detail: exception.message, code, instance },
+      headers: {},
+    };
+  }
+  const fromFastify = problemFromFastifyError(exception as FastifyLikeError);
+  if (fromFastify) return { problem: { ...fromFastify, instance }, headers: {} };
+  logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+  return {
+    problem: {
+      type: problemType(ProblemCode.internal),
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'an unexpected error occurred; it has been logged with this request id',
+      code: ProblemCode.internal,
+      instance,
+    },
+    headers: {},
+  };
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { problem, headers } = toProblem(exception, request.url, this.logger);
+    void reply.status(problem.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+  }
+}

@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Channel, DeploymentEvent, EndpointConfig, ProblemCode, type Signature } from '@modelgate/contracts';
+import type { Db } from '@modelgate/db';
+import { ProblemException } from '../common/problem.exception.js';
+import { DB } from '../infrastructure/database.module.js';
+import { RedisBus } from '../infrastructure/redis.module.js';
+import type { StoredRoute } from './endpoint-view.js';
+
+export interface RoutedVersion {
+  versionId: string;
+  model: string;
+  version: number;
+  weight: number;
+  signature: Signature;
+}
+
+export interface RoutedEndpoint {
+  id: string;
+  name: string;
+  config: EndpointConfig;
+  revision: number;
+  routes: RoutedVersion[];
+}
+
+/** A missed pub/sub message (e.g. during a Redis reconnect) is corrected after at most this long. */
+const RESYNC_AFTER_MS = 5_000;
+
+/**
+ * Each endpoint's active revision, cached in this API process so a prediction costs no database
+ * round trip. Changes arrive through Redis pub/sub; entries also expire as a safety net.
+ */
+@Injectable()
+export class EndpointRoutingService implements OnModuleInit {
+  private readonly logger = new Logger(EndpointRoutingService.name);
+  private readonly cache = new Map<string, { routed: Promise<RoutedEndpoint>; loadedAt: number }>();
+
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    private readonly bus: RedisBus,
+  ) {}
+
+  async onModuleInit() {
+    await this.bus.subscribe(Channel.deployments, (message) => {
+      const event = DeploymentEvent.safeParse(JSON.parse(message));
+      if (event.success) this.cache.delete(event.data.endpoint);
+      else this.logger.warn(`ignored a malformed deployment event: ${message.slice(0, 200)}`);
+    });
+  }
+
+  resolve(name: string): Promise<RoutedEndpoint> {
+    const cached = this.cache.get(name);
+    if (cached && Date.now() - cached.loadedAt < RESYNC_AFTER_MS) return cached.routed;
+    const routed = this.load(name);
+    this.cache.set(name, { routed, loadedAt: Date.now() });
+    routed.catch(() => this.cache.delete(name));
+    return routed;
+  }
+
+  /**
+   * Weighted random choice among the routes; `pinnedVersion` (header X-Modelgate-Version) selects
+   * a routed version explicitly, e.g. to test a canary.
+   */
+  choose(routed: RoutedEndpoint, pinnedVersion?: string): RoutedVersion {
+    if (pinnedVersion !== undefined) {
+      const pinned = routed.routes.find((route) => String(route.version) === pinnedVersion.trim());
+      if (!pinned) {
+        const routedVersions = routed.routes.map((route) => `${route.model}@v${route.version}`).join(', ');
+        throw ProblemException.badInput(
+          `X-Modelgate-Version ${pinnedVersion} is not routed by endpoint "${routed.name}" (revision ${routed.revision} routes to ${routedVersions})`,
+        );
+      }
+      return pinned;
+    }
+    let ticket = Math.random() * routed.routes.reduce((sum, route) => sum + route.weight, 0);
+    for (const route of routed.routes) {
+      ticket -= route.weight;
+      if (ticket < 0) return route;
+    }
+    return routed.routes[routed.routes.length - 1]!;
+  }
+
+  private async load(name: string): Promise<RoutedEndpoint> {
+    const endpoint = await this.db.endpoint.findUnique({ where: { name }, include: { activeRevision: true } });
+    if (!endpoint) throw ProblemException.notFound(`endpoint "${name}" does not exist`);
+    const revision = endpoint.activeRevision;
+    if (!revision) {
+      throw new ProblemException(
+        409,
+        ProblemCode.notDeployed,
+        `endpoint "${name}" has no deployed version yet: promote one with POST /v1/endpoints/${name}/promote`,
+      );
+    }
+    const stored = (revision.routes as unknown as StoredRoute[]).filter((route) => route.weight > 0);
+    const versions = await this.db.modelVersion.findMany({
+      where: { id: { in: stored.map((route) => route.versionId) } },
+      include: { model: { select: { name: true } } },
+    });
+    const byId = new Map(versions.map((version) => [version.id, version]));
+    return {
+      id: endpoint.id,
+      name: endpoint.name,
+      config: EndpointConfig.parse(endpoint.config),
+      revision: revision.number,
+      routes: stored.map((route) => {
+        const version = byId.get(route.versionId);
+        if (!version) throw new Error(`revision ${revision.number} of endpoint "${name}" routes to missing version ${route.versionId}`);
+        return {
+          versionId: version.id,
+          model: version.model.name,
+          version: version.version,
+          weight: route.weight,
+          signature: version.signature as unknown as Signature,
+        };
+      }),
+    };
+  }
+}
