@@ -1,0 +1,112 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Channel, inferenceQueueName } from '@modelgate/contracts';
+import { Worker } from 'bullmq';
+import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config.js';
+import { WorkerInfrastructure } from '../worker-infrastructure.js';
+import { InferenceProcessor } from './inference.processor.js';
+import { ModelSessions } from './model-sessions.js';
+
+interface StoredVersionRef {
+  versionId: string;
+}
+
+/**
+ * Realtime queues are per version and created at deploy time, so their BullMQ workers are too:
+ * this host consumes `infer-<versionId>` for every version an active revision routes to (or
+ * shadows), warms its session, and stops when the version is no longer deployed. It learns of
+ * changes through Redis pub/sub and re-reads the database periodically as a safety net.
+ */
+@Injectable()
+export class InferenceQueueHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InferenceQueueHost.name);
+  private readonly workers = new Map<string, Worker>();
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private resyncing: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly infrastructure: WorkerInfrastructure,
+    private readonly processor: InferenceProcessor,
+    private readonly sessions: ModelSessions,
+  ) {}
+
+  async onApplicationBootstrap() {
+    const channel = this.infrastructure.channel(Channel.deployments);
+    this.infrastructure.subscriber.on('message', (from: string) => {
+      if (from === channel) void this.resync();
+    });
+    await this.infrastructure.subscriber.subscribe(channel);
+    await this.resync();
+    this.resyncTimer = setInterval(() => void this.resync(), this.config.MODELGATE_WORKER_RESYNC_MS);
+  }
+
+  get servedVersionIds(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  /** Serialised so overlapping triggers never start two workers for one queue. */
+  resync(): Promise<void> {
+    this.resyncing = this.resyncing.then(() => this.applyDeployedVersions()).catch((error: unknown) => {
+      this.logger.warn(`could not read deployed versions: ${(error as Error).message}`);
+    });
+    return this.resyncing;
+  }
+
+  private async applyDeployedVersions() {
+    if (this.closed) return;
+    const deployed = await this.deployedVersionIds();
+    for (const versionId of deployed) {
+      if (this.workers.has(versionId)) continue;
+      this.workers.set(versionId, this.startWorker(versionId));
+      // Warm the session now so the first request does not pay the load.
+      void this.sessions.get(versionId).then(
+        () => this.logger.log(`serving ${inferenceQueueName(versionId)} (model loaded)`),
+        (error: unknown) => this.logger.error(`version ${versionId} failed to load: ${(error as Error).message}`),
+      );
+    }
+    for (const [versionId, worker] of this.workers) {
+      if (deployed.has(versionId)) continue;
+      this.workers.delete(versionId);
+      await worker.close();
+      await this.sessions.unload(versionId);
+      this.logger.log(`stopped serving ${inferenceQueueName(versionId)}: no longer deployed`);
+    }
+  }
+
+  private startWorker(versionId: string): Worker {
+    const worker = new Worker(inferenceQueueName(versionId), (job) => this.processor.process(job), {
+      connection: this.infrastructure.redis,
+      prefix: this.config.MODELGATE_REDIS_PREFIX,
+      concurrency: this.config.MODELGATE_WORKER_CONCURRENCY,
+      removeOnComplete: { count: 0 },
+      removeOnFail: { count: 1000 },
+    });
+    worker.on('error', (error) => this.logger.warn(`${inferenceQueueName(versionId)}: ${error.message}`));
+    worker.on('failed', (job, error) => this.logger.warn(`job ${job?.id} on ${inferenceQueueName(versionId)} failed: ${error.message}`));
+    return worker;
+  }
+
+  private async deployedVersionIds(): Promise<Set<string>> {
+    const endpoints = await this.infrastructure.db.endpoint.findMany({
+      where: { activeRevisionId: { not: null } },
+      select: { activeRevision: { select: { routes: true, shadows: true } } },
+    });
+    const ids = new Set<string>();
+    for (const { activeRevision } of endpoints) {
+      if (!activeRevision) continue;
+      for (const ref of [...(activeRevision.routes as unknown as StoredVersionRef[]), ...(activeRevision.shadows as unknown as StoredVersionRef[])]) {
+        ids.add(ref.versionId);
+      }
+    }
+    return ids;
+  }
+
+  async onApplicationShutdown() {
+    this.closed = true;
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    await this.resyncing;
+    await Promise.allSettled([...this.workers.values()].map((worker) => worker.close()));
+    this.workers.clear();
+  }
+}

@@ -1,0 +1,35 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { prefixedChannel } from '@modelgate/contracts';
+import { createPrismaClient, type Db } from '@modelgate/db';
+import { FilesystemArtifactStore } from '@modelgate/runtime/artifacts';
+import { Redis } from 'ioredis';
+import { WORKER_CONFIG, type WorkerConfig } from './config/worker-config.js';
+
+/** The worker's connections to PostgreSQL, Redis and the artifact store, closed on shutdown. */
+@Injectable()
+export class WorkerInfrastructure implements OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerInfrastructure.name);
+  readonly db: Db;
+  /** Commands, replies and the connection BullMQ workers duplicate for their blocking reads. */
+  readonly redis: Redis;
+  readonly subscriber: Redis;
+  readonly artifacts: FilesystemArtifactStore;
+
+  constructor(@Inject(WORKER_CONFIG) readonly config: WorkerConfig) {
+    this.db = createPrismaClient(config.DATABASE_URL);
+    this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    this.subscriber = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    for (const client of [this.redis, this.subscriber]) {
+      client.on('error', (error) => this.logger.warn(`Redis ${config.REDIS_URL}: ${error.message}`));
+    }
+    this.artifacts = new FilesystemArtifactStore(config.artifactsDir);
+  }
+
+  channel(name: string): string {
+    return prefixedChannel(this.config.MODELGATE_REDIS_PREFIX, name);
+  }
+
+  async onApplicationShutdown() {
+    await Promise.allSettled([this.subscriber.quit(), this.redis.quit(), this.db.$disconnect()]);
+  }
+}

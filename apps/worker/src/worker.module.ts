@@ -1,0 +1,36 @@
+import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { WORKER_CONFIG, type WorkerConfig } from './config/worker-config.js';
+import { InferenceQueueHost } from './inference/inference-queue-host.js';
+import { InferenceProcessor } from './inference/inference.processor.js';
+import { ModelSessions } from './inference/model-sessions.js';
+import { assertEveryQueueHasProcessor } from './queues/queue-catalogue.js';
+import { WorkerInfrastructure } from './worker-infrastructure.js';
+
+/** Checks at boot that every queue family in the contracts catalogue has a processor here. */
+@Injectable()
+class QueueCatalogueCheck implements OnModuleInit {
+  constructor(private readonly inference: InferenceProcessor) {}
+  onModuleInit() {
+    assertEveryQueueHasProcessor([this.inference.registration]);
+  }
+}
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [LoggerModule.forRoot({ pinoHttp: { level: config.MODELGATE_LOG_LEVEL } })],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        WorkerInfrastructure,
+        ModelSessions,
+        InferenceProcessor,
+        InferenceQueueHost,
+        QueueCatalogueCheck,
+      ],
+      exports: [InferenceQueueHost],
+    };
+  }
+}
