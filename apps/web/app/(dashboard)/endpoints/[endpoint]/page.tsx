@@ -1,0 +1,72 @@
+import type { Metadata } from 'next';
+import { ApiErrorPanel } from '@/components/api-error-panel';
+import { Badge } from '@/components/badge';
+import { PageHeader } from '@/components/page-header';
+import { Section } from '@/components/section';
+import { getEndpoint, getRevisions, getVersion } from '@/lib/api-client';
+import { loadFromApi } from '@/lib/load-from-api';
+import { EndpointConfig } from './endpoint-config';
+import { PredictSnippet } from './predict-snippet';
+import { RevisionHistory } from './revision-history';
+import { TrafficSplit } from './traffic-split';
+
+export const dynamic = 'force-dynamic';
+
+interface EndpointPageProps {
+  params: Promise<{ endpoint: string }>;
+}
+
+export async function generateMetadata({ params }: EndpointPageProps): Promise<Metadata> {
+  const { endpoint } = await params;
+  return { title: endpoint };
+}
+
+export default async function EndpointPage({ params }: EndpointPageProps) {
+  const { endpoint: name } = await params;
+  const [loaded, revisions] = await Promise.all([loadFromApi(getEndpoint(name)), loadFromApi(getRevisions(name))]);
+
+  if (!loaded.ok) {
+    return (
+      <>
+        <PageHeader eyebrow="Endpoint" title={name} />
+        <ApiErrorPanel failure={loaded.failure} />
+      </>
+    );
+  }
+
+  const endpoint = loaded.data;
+  const active = endpoint.activeRevision;
+  // Routed versions of one endpoint share a signature in practice; the heaviest route is the example.
+  const primaryRoute = active?.routes.toSorted((a, b) => b.weight - a.weight)[0];
+  const primaryVersion = primaryRoute
+    ? await loadFromApi(getVersion(primaryRoute.model, primaryRoute.version), { notFoundIsPage: false })
+    : undefined;
+
+  return (
+    <>
+      <PageHeader eyebrow="Endpoint" title={endpoint.name} description={endpoint.description || undefined}>
+        {active ? <Badge tone="accent">revision {active.number}</Badge> : <Badge>not deployed</Badge>}
+      </PageHeader>
+
+      <Section id="traffic" title="Traffic split" description="Where the active revision sends each request.">
+        <TrafficSplit endpoint={endpoint.name} revision={active} />
+      </Section>
+
+      <Section id="predict" title="Try it">
+        <PredictSnippet endpoint={endpoint.name} route={primaryRoute} version={primaryVersion} />
+      </Section>
+
+      <Section id="config" title="Configuration">
+        <EndpointConfig config={endpoint.config} />
+      </Section>
+
+      <Section id="revisions" title="Revision history" description="Every routing change is a new revision; none is ever rewritten.">
+        {revisions.ok ? (
+          <RevisionHistory revisions={revisions.data.items} activeNumber={active?.number} />
+        ) : (
+          <ApiErrorPanel failure={revisions.failure} />
+        )}
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import type { Metadata } from 'next';
+import { ApiErrorPanel } from '@/components/api-error-panel';
+import { DateTime } from '@/components/date-time';
+import { PageHeader } from '@/components/page-header';
+import { Section } from '@/components/section';
+import { getModel } from '@/lib/api-client';
+import { pluralize } from '@/lib/format';
+import { loadFromApi } from '@/lib/load-from-api';
+import { VersionsTable } from './versions-table';
+
+export const dynamic = 'force-dynamic';
+
+interface ModelPageProps {
+  params: Promise<{ model: string }>;
+}
+
+export async function generateMetadata({ params }: ModelPageProps): Promise<Metadata> {
+  const { model } = await params;
+  return { title: model };
+}
+
+export default async function ModelPage({ params }: ModelPageProps) {
+  const { model: name } = await params;
+  const model = await loadFromApi(getModel(name));
+
+  if (!model.ok) {
+    return (
+      <>
+        <PageHeader eyebrow="Model" title={name} />
+        <ApiErrorPanel failure={model.failure} />
+      </>
+    );
+  }
+
+  const { data } = model;
+  // Newest first: the version someone most likely came to look at.
+  const versions = [...data.versions].sort((a, b) => b.version - a.version);
+  return (
+    <>
+      <PageHeader eyebrow="Model" title={data.name} description={data.description || undefined}>
+        <span className="text-sm text-zinc-500">
+          {pluralize(data.versionCount, 'version')} · created <DateTime iso={data.createdAt} /> · updated{' '}
+          <DateTime iso={data.updatedAt} />
+        </span>
+      </PageHeader>
+      <Section id="versions" title="Versions" description="Immutable artifacts, each checked and introspected at upload.">
+        <VersionsTable model={data.name} versions={versions} />
+      </Section>
+    </>
+  );
+}

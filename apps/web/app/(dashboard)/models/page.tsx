@@ -1,0 +1,38 @@
+import type { Metadata } from 'next';
+import { ApiErrorPanel } from '@/components/api-error-panel';
+import { PageHeader } from '@/components/page-header';
+import { getModels } from '@/lib/api-client';
+import { formatDateTime } from '@/lib/format';
+import { loadFromApi } from '@/lib/load-from-api';
+import { ModelsTable } from './models-table';
+
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'Models' };
+
+export default async function ModelsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { q } = await searchParams;
+  const query = typeof q === 'string' ? q : '';
+  const models = await loadFromApi(getModels());
+
+  return (
+    <>
+      <PageHeader
+        title="Models"
+        description="Every model family and its versions. Each upload of an ONNX file adds an immutable, validated version."
+      />
+      {models.ok ? (
+        <ModelsTable
+          models={models.data.items.map((model) => ({ ...model, updatedLabel: formatDateTime(model.updatedAt) }))}
+          initialQuery={query}
+        />
+      ) : (
+        <ApiErrorPanel failure={models.failure} />
+      )}
+    </>
+  );
+}

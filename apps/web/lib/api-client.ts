@@ -1,0 +1,127 @@
+import type {
+  Endpoint,
+  EndpointList,
+  ModelDetail,
+  ModelList,
+  ModelVersion,
+  Problem,
+  RevisionList,
+} from '@modelgate/contracts';
+import { headers } from 'next/headers';
+import { webConfig } from './config';
+
+/**
+ * The one place the dashboard talks to the Modelgate HTTP API. Server components call these at
+ * request time; errors come back as two typed exceptions so pages can tell "the API said no"
+ * (a problem+json body) from "the API is not there at all".
+ */
+
+/** A slow or hung API should turn into a readable panel, not a page that never loads. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export class ApiUnreachableError extends Error {
+  constructor(
+    readonly apiUrl: string,
+    readonly reason: string,
+  ) {
+    super(`The Modelgate API at ${apiUrl} is not answering (${reason})`);
+    this.name = 'ApiUnreachableError';
+  }
+}
+
+export class ApiProblemError extends Error {
+  constructor(readonly problem: Problem) {
+    super(`${problem.status} ${problem.title}: ${problem.detail}`);
+    this.name = 'ApiProblemError';
+  }
+}
+
+export const getModels = () => request<ModelList>('/v1/models');
+
+export const getModel = (model: string) => request<ModelDetail>(`/v1/models/${segment(model)}`);
+
+export const getVersion = (model: string, version: number) =>
+  request<ModelVersion>(`/v1/models/${segment(model)}/versions/${version}`);
+
+export const getEndpoints = () => request<EndpointList>('/v1/endpoints');
+
+export const getEndpoint = (endpoint: string) => request<Endpoint>(`/v1/endpoints/${segment(endpoint)}`);
+
+export const getRevisions = (endpoint: string) =>
+  request<RevisionList>(`/v1/endpoints/${segment(endpoint)}/revisions`);
+
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+async function request<T>(path: string): Promise<T> {
+  const { apiUrl } = webConfig();
+  const url = `${apiUrl}${path}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      cache: 'no-store',
+      headers: await requestHeaders(),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new ApiUnreachableError(apiUrl, describeFetchFailure(error));
+  }
+
+  const text = await response.text();
+  if (!response.ok) throw new ApiProblemError(readProblem(response, text));
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiProblemError({
+      type: 'about:blank',
+      title: 'Unreadable API response',
+      status: 502,
+      detail: `GET ${path} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+      code: 'bad_gateway',
+    });
+  }
+}
+
+/** The dashboard acts for the person using it: their session cookie goes along to the API. */
+async function requestHeaders(): Promise<Record<string, string>> {
+  const result: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const cookie = (await headers()).get('cookie');
+  if (cookie) result.cookie = cookie;
+  return result;
+}
+
+function readProblem(response: Response, text: string): Problem {
+  try {
+    const body = JSON.parse(text) as Partial<Problem>;
+    if (typeof body.title === 'string') {
+      return {
+        type: body.type ?? 'about:blank',
+        title: body.title,
+        status: typeof body.status === 'number' ? body.status : response.status,
+        detail: body.detail ?? '',
+        code: body.code ?? `http_${response.status}`,
+        ...(body.errors ? { errors: body.errors } : {}),
+      };
+    }
+  } catch {
+    // Not problem+json (a proxy's HTML error page, say): describe the status instead.
+  }
+  return {
+    type: 'about:blank',
+    title: response.statusText || `HTTP ${response.status}`,
+    status: response.status,
+    detail: text.slice(0, 300),
+    code: `http_${response.status}`,
+  };
+}
+
+function describeFetchFailure(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+    const cause = (error as Error & { cause?: unknown }).cause;
+    if (cause instanceof Error && cause.message) return cause.message;
+    return error.message;
+  }
+  return String(error);
+}
