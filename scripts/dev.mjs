@@ -11,6 +11,7 @@ const step = (text) => console.log(`\n\x1b[1m▸ ${text}\x1b[0m`);
 
 async function main() {
   const env = loadEnv();
+  env.MODELGATE_LOG_FORMAT ||= 'pretty';
   step('Installing dependencies (pnpm, pinned in package.json)');
   await runPnpm(['install', '--frozen-lockfile']);
 

@@ -19,8 +19,11 @@ function pnpmOnPath() {
 const usePath = pnpmOnPath();
 export const pnpmCommand = usePath ? ['pnpm'] : ['npx', '--yes', `pnpm@${pinned}`];
 
-/** Environment for every child: no telemetry, and onnxruntime-node never tries to download CUDA. */
-export const childEnv = {
+/**
+ * Environment for every child: no telemetry, and onnxruntime-node never tries to download CUDA.
+ * A function, so children see what loadEnv() put into process.env after this module loaded.
+ */
+export const childEnv = () => ({
   ...process.env,
   ONNXRUNTIME_NODE_INSTALL: 'skip',
   NEXT_TELEMETRY_DISABLED: '1',
@@ -28,7 +31,7 @@ export const childEnv = {
   CHECKPOINT_DISABLE: '1',
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
   COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
-};
+});
 
 export function runPnpm(args, options = {}) {
   return run(pnpmCommand[0], [...pnpmCommand.slice(1), ...args], options);
@@ -36,7 +39,7 @@ export function runPnpm(args, options = {}) {
 
 export function run(command, args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', env: childEnv, ...options });
+    const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', env: childEnv(), ...options });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0) resolve();

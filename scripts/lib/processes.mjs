@@ -8,7 +8,7 @@ export class ProcessGroup {
   children = [];
 
   start(name, command, args, { cwd = repoRoot, env = {} } = {}) {
-    const child = spawn(command, args, { cwd, env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...childEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const tag = `\x1b[${COLOURS[name] ?? 32}m${name.padEnd(6)}\x1b[0m│ `;
     for (const stream of [child.stdout, child.stderr]) {
       let buffered = '';

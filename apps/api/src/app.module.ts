@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { logTransport } from '@modelgate/contracts';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
@@ -20,6 +21,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.MODELGATE_LOG_LEVEL,
+            transport: logTransport(config.MODELGATE_LOG_FORMAT),
             // Credentials never reach the logs.
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
             autoLogging: { ignore: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url ?? '') },

@@ -1,4 +1,5 @@
 import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { logTransport } from '@modelgate/contracts';
 import { LoggerModule } from 'nestjs-pino';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker-config.js';
 import { InferenceQueueHost } from './inference/inference-queue-host.js';
@@ -21,7 +22,7 @@ export class WorkerModule {
   static forRoot(config: WorkerConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: { level: config.MODELGATE_LOG_LEVEL } })],
+      imports: [LoggerModule.forRoot({ pinoHttp: { level: config.MODELGATE_LOG_LEVEL, transport: logTransport(config.MODELGATE_LOG_FORMAT) } })],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
         WorkerInfrastructure,

@@ -14,7 +14,16 @@ export const SharedEnv = {
     .default('modelgate'),
   MODELGATE_DATA_DIR: z.string().min(1).default('./.data'),
   MODELGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** JSON lines for log collectors; `pretty` for people reading a terminal (npm run dev sets it). */
+  MODELGATE_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 } as const;
+
+/** pino transport for the chosen format: none (JSON to stdout) or pino-pretty on one line. */
+export function logTransport(format: 'json' | 'pretty') {
+  return format === 'pretty'
+    ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname,req,res,responseTime', translateTime: 'HH:MM:ss.l', messageKey: 'msg' } }
+    : undefined;
+}
 
 export const integerFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 

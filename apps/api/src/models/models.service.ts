@@ -49,7 +49,9 @@ export class ModelsService {
         where: { model: { name }, sha256: upload.sha256, archivedAt: null },
       });
       if (existing) {
-        await fs.rm(upload.tempPath, { force: true });
+        // The same bytes again: answer with that version, and restore its artifact if the store
+        // lost it (the file is only moved in when missing, so nothing else changes).
+        await this.artifacts.putFile(upload.tempPath, upload.sha256);
         return { version: toVersionView(existing, name), created: false };
       }
       const inspection = await inspectModelIsolated(upload.tempPath, { timeoutMs: this.config.MODELGATE_VALIDATION_TIMEOUT_MS }).catch(

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { buildGemmModel, loadReferenceModel } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileForm, http, modelForm } from '../test-support/http.js';
@@ -13,6 +14,7 @@ afterAll(async () => {
 });
 
 const gemm = buildGemmModel({ inFeatures: 4, outFeatures: 2, batchDim: 'N' });
+let again: { sha256: string };
 
 async function nothingStored(model: string) {
   const rows = await stack.db.modelVersion.count({ where: { model: { name: model } } });
@@ -47,10 +49,22 @@ describe('POST /v1/models/{model}/versions', () => {
     const second = await http(stack.apiUrl, 'POST', '/v1/models/gemm-model/versions', modelForm(other));
     expect(second.status).toBe(201);
     expect(second.body.version).toBe(2);
-    const again = await http(stack.apiUrl, 'POST', '/v1/models/gemm-model/versions', modelForm(gemm));
-    expect(again.status).toBe(200);
-    expect(again.body.version).toBe(1);
+    const res = await http(stack.apiUrl, 'POST', '/v1/models/gemm-model/versions', modelForm(gemm));
+    expect(res.status).toBe(200);
+    expect(res.body.version).toBe(1);
+    again = res.body;
     expect(await stack.db.modelVersion.count({ where: { model: { name: 'gemm-model' } } })).toBe(2);
+  });
+
+  it('restores a lost artifact when the same bytes are uploaded again', async () => {
+    const [artifact] = (await filesUnder(stack.config.artifactsDir)).filter((file) => file.endsWith(again.sha256));
+    expect(artifact).toBeDefined();
+    await fs.chmod(artifact!, 0o644);
+    await fs.rm(artifact!);
+    const res = await http(stack.apiUrl, 'POST', '/v1/models/gemm-model/versions', modelForm(gemm));
+    expect(res.status).toBe(200);
+    expect(await fs.readFile(artifact!)).toEqual(Buffer.from(gemm));
+    expect(await filesUnder(stack.config.uploadsDir)).toEqual([]);
   });
 
   it('reads back models, a model with its versions, and one version', async () => {
