@@ -12,17 +12,8 @@ import {
   loadReferenceModel,
   onnxElementType,
   referenceInputs,
+  rejectionOf,
 } from './testing/index.js';
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejectionOf<E extends Error>(promise: Promise<unknown>): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as E;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 const weights = [
   [0.5, -1, 2],

@@ -2,20 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGemmModel, loadReferenceModel, writeModelFile } from '../testing/index.js';
+import { buildGemmModel, loadReferenceModel, writeModelFile, rejectionOf } from '../testing/index.js';
 import { inspectInChildProcess, inspectModelIsolated } from './inspect-isolated.js';
 import { inspectModel } from './inspect-model.js';
 import { InvalidModelError } from './invalid-model-error.js';
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejectionOf<E extends Error>(promise: Promise<unknown>): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as E;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 let directory: string;
 beforeAll(async () => {

@@ -25,3 +25,4 @@ export {
   type ReferenceModel,
   type ReferenceTensor,
 } from './reference-models.js';
+export { rejectionOf } from './rejection.js';

@@ -1,18 +1,12 @@
 import type { Endpoint } from '@modelgate/contracts';
 import Link from 'next/link';
 import { Badge } from '@/components/badge';
-import { EmptyState } from '@/components/empty-state';
+import { NoEndpoints } from '@/components/no-endpoints';
 import { RouteSummary } from '@/components/route-summary';
 import { Table, TableBody, TableHead, Td, Th } from '@/components/table';
 
 export function EndpointsTable({ endpoints }: { endpoints: Endpoint[] }) {
-  if (endpoints.length === 0) {
-    return (
-      <EmptyState title="No endpoints yet">
-        Create one with <code className="font-mono">POST /v1/endpoints</code>, then deploy a model version to it.
-      </EmptyState>
-    );
-  }
+  if (endpoints.length === 0) return <NoEndpoints />;
   return (
     <Table caption="Endpoints">
       <TableHead>

@@ -1,6 +1,6 @@
 import type { ModelVersion, Revision } from '@modelgate/contracts';
 import { ApiErrorPanel } from '@/components/api-error-panel';
-import { CodeBlock } from '@/components/code-block';
+import { CurlExample } from '@/components/curl-example';
 import { EmptyState } from '@/components/empty-state';
 import { webConfig } from '@/lib/config';
 import type { Loaded } from '@/lib/load-from-api';
@@ -27,14 +27,7 @@ export function PredictSnippet({ endpoint, route, version }: PredictSnippetProps
         Body built from the signature of <span className="font-mono">{route.model}@v{route.version}</span>: zeros of
         each input&apos;s shape, symbolic dimensions as 1.
       </p>
-      <CodeBlock title={`POST /v1/endpoints/${endpoint}/predict`} code={curl} copyLabel="Copy curl command" />
-      {example.notes.length > 0 ? (
-        <ul className="mt-3 list-disc pl-5 text-sm text-zinc-600">
-          {example.notes.map((note) => (
-            <li key={note}>{note}</li>
-          ))}
-        </ul>
-      ) : null}
+      <CurlExample title={`POST /v1/endpoints/${endpoint}/predict`} curl={curl} notes={example.notes} />
     </>
   );
 }

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ApiErrorPanel } from '@/components/api-error-panel';
 import { VersionStatusBadge } from '@/components/badge';
-import { CodeBlock } from '@/components/code-block';
+import { CurlExample } from '@/components/curl-example';
 import { PageHeader } from '@/components/page-header';
 import { Section } from '@/components/section';
 import { getEndpoints, getVersion } from '@/lib/api-client';
@@ -107,14 +107,7 @@ export default async function VersionPage({ params }: VersionPageProps) {
             : 'Replace <endpoint> with an endpoint that routes to this version; the X-Modelgate-Version header pins it.'
         }
       >
-        <CodeBlock title="curl" code={curl} copyLabel="Copy curl command" />
-        {example.notes.length > 0 ? (
-          <ul className="mt-3 list-disc pl-5 text-sm text-zinc-600">
-            {example.notes.map((note) => (
-              <li key={note}>{note}</li>
-            ))}
-          </ul>
-        ) : null}
+        <CurlExample title="curl" curl={curl} notes={example.notes} />
       </Section>
 
       <Section id="facts" title="Model facts" description="Read from the ONNX file when it was uploaded.">
