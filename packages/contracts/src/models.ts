@@ -3,15 +3,36 @@ import { ModelFacts, Signature } from './signature.js';
 
 export const VersionStatus = z.enum(['ready', 'failed']);
 
-/** Free metadata a data scientist attaches to a version at upload (`metadata` form field). */
+/** An example request for a version, shown in the dashboard's ready-to-copy snippets. */
+export const SampleInput = z.object({ inputs: z.record(z.string(), z.unknown()) }).strict();
+export type SampleInput = z.infer<typeof SampleInput>;
+
+/**
+ * Free metadata a data scientist attaches to a version, at upload (`metadata` form field) or later
+ * (PATCH). The artifact itself never changes; this does.
+ */
 export const VersionMetadata = z
   .object({
     description: z.string().max(10_000).optional(),
     tags: z.array(z.string().min(1).max(64)).max(50).optional(),
     metrics: z.record(z.string(), z.unknown()).optional(),
+    /** Checked against the signature like a prediction request. */
+    sampleInput: SampleInput.optional(),
   })
   .strict();
 export type VersionMetadata = z.infer<typeof VersionMetadata>;
+
+/** PATCH body: the fields given replace the stored ones; `null` clears one. */
+export const UpdateVersionBody = z
+  .object({
+    description: z.string().max(10_000).nullable().optional(),
+    tags: z.array(z.string().min(1).max(64)).max(50).nullable().optional(),
+    metrics: z.record(z.string(), z.unknown()).nullable().optional(),
+    sampleInput: SampleInput.nullable().optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'send at least one of description, tags, metrics, sampleInput');
+export type UpdateVersionBody = z.infer<typeof UpdateVersionBody>;
 
 export const ModelVersion = z.object({
   id: z.string(),
@@ -27,6 +48,8 @@ export const ModelVersion = z.object({
   metadata: VersionMetadata,
   createdBy: z.string().nullable(),
   createdAt: z.string(),
+  /** Set when archived: the version keeps its number and artifact but can no longer be deployed. */
+  archivedAt: z.string().nullable(),
 });
 export type ModelVersion = z.infer<typeof ModelVersion>;
 

@@ -21,6 +21,7 @@ export const ProblemCode = {
   notFound: 'not_found',
   conflict: 'conflict',
   staleRevision: 'stale_revision',
+  versionInUse: 'version_in_use',
   invalidModel: 'invalid_model',
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',

@@ -31,6 +31,19 @@ describe('inspectModelIsolated', () => {
     expect({ code: isolated.code, message: isolated.message }).toEqual({ code: inProcess.code, message: inProcess.message });
   });
 
+  it('inspects under a memory cap that leaves room, with the same answer', async () => {
+    const file = loadReferenceModel('shufflenet-v2-int8').path;
+    expect(await inspectModelIsolated(file, { memoryLimitMb: 2048 })).toEqual(await inspectModel(file));
+  });
+
+  it('refuses a model whose loading needs more memory than the cap, naming the setting', async () => {
+    // ShuffleNet's weights are 2.4 MB but onnxruntime needs far more than 64 MiB to build its session.
+    const error = await rejectionOf<InvalidModelError>(inspectModelIsolated(loadReferenceModel('shufflenet-v2-int8').path, { memoryLimitMb: 64 }));
+    expect(error).toBeInstanceOf(InvalidModelError);
+    expect(error.code).toBe('validation-out-of-memory');
+    expect(error.message).toMatch(/needs more than the 64 MiB validation is allowed \(MODELGATE_VALIDATION_MEMORY_MB\)/);
+  });
+
   it('passes other failures (a missing file) through as plain errors', async () => {
     const error = await rejectionOf<Error>(inspectModelIsolated(path.join(directory, 'missing.onnx')));
     expect(error).not.toBeInstanceOf(InvalidModelError);
@@ -50,14 +63,14 @@ describe('inspectModelIsolated', () => {
   it('reports a child that hangs or crashes without taking the caller down', async () => {
     const hanging = path.join(directory, 'hang.mjs');
     await writeFile(hanging, 'setInterval(() => {}, 1000);\n');
-    const timedOut = await rejectionOf<InvalidModelError>(inspectInChildProcess(hanging, 'x.onnx', 300));
+    const timedOut = await rejectionOf<InvalidModelError>(inspectInChildProcess(hanging, 'x.onnx', { timeoutMs: 300 }));
     expect(timedOut.message).toBe(
       'validation took longer than 300ms and was stopped: the model is too large or too slow to load on this server',
     );
 
     const crashing = path.join(directory, 'crash.mjs');
     await writeFile(crashing, "process.stderr.write('native code went wrong\\n'); process.kill(process.pid, 'SIGSEGV');\n");
-    const crashed = await rejectionOf<InvalidModelError>(inspectInChildProcess(crashing, 'x.onnx', 10_000));
+    const crashed = await rejectionOf<InvalidModelError>(inspectInChildProcess(crashing, 'x.onnx', { timeoutMs: 10_000 }));
     expect(crashed).toBeInstanceOf(InvalidModelError);
     expect(crashed.code).toBe('onnxruntime-crashed');
     expect(crashed.message).toBe('onnxruntime crashed while loading the model (signal SIGSEGV): native code went wrong');

@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,17 @@ import { InvalidModelError } from './invalid-model-error.js';
 export interface IsolatedInspectionOptions {
   /** Kill the child and refuse the model after this long (default 60 s). */
   timeoutMs?: number;
+  /**
+   * Cap on the child's data memory (RLIMIT_DATA, which counts onnxruntime's native allocations as
+   * well as V8's heap): a model that needs more to load is refused instead of starving the host.
+   */
+  memoryLimitMb?: number;
+}
+
+/** What the child is run with, and the cap it was given (for the message when it is exceeded). */
+interface ChildLimits {
+  timeoutMs: number;
+  memoryLimitMb?: number;
 }
 
 /**
@@ -38,14 +49,30 @@ const STDERR_TAIL_BYTES = 2000;
  * Refusals come back as the same InvalidModelError (message and code) the child raised.
  */
 export function inspectModelIsolated(filePath: string, options: IsolatedInspectionOptions = {}): Promise<ModelInspection> {
-  return inspectInChildProcess(inspectionChildEntry(), filePath, options.timeoutMs ?? 60_000);
+  return inspectInChildProcess(inspectionChildEntry(), filePath, { timeoutMs: options.timeoutMs ?? 60_000, memoryLimitMb: options.memoryLimitMb });
 }
 
+/**
+ * Without a cap, a plain fork. With one, the same Node binary started through `sh -c 'ulimit -d …;
+ * exec …'`: the limit applies to the child only, and exec keeps the IPC channel Node set up.
+ */
+function startChild(entry: string, filePath: string, memoryLimitMb: number | undefined): ChildProcess {
+  const stdio: ['ignore', 'ignore', 'pipe', 'ipc'] = ['ignore', 'ignore', 'pipe', 'ipc'];
+  if (memoryLimitMb === undefined) return fork(entry, [filePath], { execArgv: [], stdio, serialization: 'json' });
+  const kilobytes = String(Math.max(1, Math.floor(memoryLimitMb * 1024)));
+  return spawn('/bin/sh', ['-c', 'ulimit -d "$1" && exec "$2" "$3" "$4"', 'sh', kilobytes, process.execPath, entry, filePath], {
+    stdio,
+    serialization: 'json',
+  });
+}
+
+const OUT_OF_MEMORY = /out of memory|allocation failed|bad_alloc|Cannot allocate memory|Failed to allocate/i;
+
 /** Exported for tests, which substitute a misbehaving child script. */
-export function inspectInChildProcess(entry: string, filePath: string, timeoutMs: number): Promise<ModelInspection> {
+export function inspectInChildProcess(entry: string, filePath: string, { timeoutMs, memoryLimitMb }: ChildLimits): Promise<ModelInspection> {
   return new Promise<ModelInspection>((resolve, reject) => {
     // No inherited execArgv: the parent's loaders and inspector flags mean nothing to the plain JS child.
-    const child = fork(entry, [filePath], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    const child = startChild(entry, filePath, memoryLimitMb);
     let settled = false;
     let stderrTail = '';
 
@@ -85,6 +112,17 @@ export function inspectInChildProcess(entry: string, filePath: string, timeoutMs
     child.on('error', (error) => settle(() => reject(error)));
 
     child.on('exit', (code, signal) => {
+      if (memoryLimitMb !== undefined && (OUT_OF_MEMORY.test(stderrTail) || signal === 'SIGABRT' || signal === 'SIGTRAP')) {
+        settle(() =>
+          reject(
+            new InvalidModelError(
+              'validation-out-of-memory',
+              `loading this model needs more than the ${memoryLimitMb} MiB validation is allowed (MODELGATE_VALIDATION_MEMORY_MB); raise the limit if the server has the memory to serve it`,
+            ),
+          ),
+        );
+        return;
+      }
       const detail = stderrTail.trim() ? `: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : '';
       settle(() =>
         reject(
