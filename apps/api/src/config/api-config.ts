@@ -15,6 +15,8 @@ export const ApiEnv = z.object({
   MODELGATE_ADMIN_EMAIL: z.email().default('admin@modelgate.local'),
   MODELGATE_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').default('modelgate-admin'),
   MODELGATE_VALIDATION_TIMEOUT_MS: integerFromEnv(1000, 3_600_000).default(120_000),
+  /** Memory the validating process may use; onnxruntime needs a few times a model's size to load it. */
+  MODELGATE_VALIDATION_MEMORY_MB: integerFromEnv(64, 1024 * 1024).default(8192),
 });
 
 export type ApiConfig = z.infer<typeof ApiEnv> & { artifactsDir: string; uploadsDir: string };

@@ -88,7 +88,12 @@ export class EndpointsService {
       }
       const version = await tx.modelVersion.findFirst({ where: { model: { name: request.model }, version: request.version } });
       if (!version) throw ProblemException.notFound(`model "${request.model}" has no version ${request.version}`);
-      if (version.archivedAt) throw ProblemException.conflict(`model "${request.model}" version ${request.version} is archived and cannot receive traffic`);
+      // Shares the row lock archiveVersion takes: an archive running now either finishes first
+      // (and is seen here) or waits and then sees this revision routing to the version.
+      const [lockedVersion] = await tx.$queryRaw<{ archived_at: Date | null }[]>`SELECT archived_at FROM model_versions WHERE id = ${version.id}::uuid FOR SHARE`;
+      if (lockedVersion?.archived_at) {
+        throw ProblemException.conflict(`model "${request.model}" version ${request.version} is archived and cannot receive traffic`);
+      }
       if (version.status !== 'ready') throw ProblemException.conflict(`model "${request.model}" version ${request.version} is ${version.status}, not ready`);
       const last = await tx.revision.aggregate({ where: { endpointId }, _max: { number: true } });
       const routes: StoredRoute[] = [{ versionId: version.id, weight: 100 }];

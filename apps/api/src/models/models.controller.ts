@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import type { ModelDetail, ModelList, ModelVersion } from '@modelgate/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ModelsService } from './models.service.js';
@@ -15,8 +15,8 @@ export class ModelsController {
   }
 
   @Get()
-  list(): Promise<ModelList> {
-    return this.models.list();
+  list(@Query('q') query?: string): Promise<ModelList> {
+    return this.models.list(query);
   }
 
   @Get(':model')
@@ -27,5 +27,46 @@ export class ModelsController {
   @Get(':model/versions/:version')
   getVersion(@Param('model') model: string, @Param('version') version: string): Promise<ModelVersion> {
     return this.models.getVersion(model, version);
+  }
+
+  @Patch(':model/versions/:version')
+  updateVersion(@Param('model') model: string, @Param('version') version: string, @Body() body: unknown): Promise<ModelVersion> {
+    return this.models.updateVersion(model, version, body);
+  }
+
+  @Delete(':model/versions/:version')
+  archiveVersion(@Param('model') model: string, @Param('version') version: string): Promise<ModelVersion> {
+    return this.models.archiveVersion(model, version);
+  }
+
+  /** The artifact bytes: content-addressed, so the sha256 is a strong ETag and never changes. */
+  @Get(':model/versions/:version/artifact')
+  async artifact(
+    @Param('model') model: string,
+    @Param('version') version: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { version: found, stream } = await this.models.openArtifact(model, version);
+    const etag = `"${found.sha256}"`;
+    const digest = Buffer.from(found.sha256, 'hex').toString('base64');
+    reply.headers({
+      etag,
+      digest: `sha-256=${digest}`,
+      'repr-digest': `sha-256=:${digest}:`,
+      'cache-control': 'private, max-age=31536000, immutable',
+    });
+    if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
+      stream.destroy();
+      await reply.status(304).send();
+      return;
+    }
+    await reply
+      .headers({
+        'content-type': 'application/octet-stream',
+        'content-length': String(found.sizeBytes),
+        'content-disposition': `attachment; filename="${found.model}-v${found.version}.onnx"`,
+      })
+      .send(stream);
   }
 }

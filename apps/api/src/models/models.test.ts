@@ -7,7 +7,7 @@ import { filesUnder, startTestStack, type TestStack } from '../test-support/test
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ MODELGATE_MAX_UPLOAD_BYTES: String(256 * 1024) });
+  stack = await startTestStack({ MODELGATE_MAX_UPLOAD_BYTES: String(3 * 1024 * 1024) });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -91,6 +91,7 @@ describe('POST /v1/models/{model}/versions', () => {
     ['an empty file', async () => modelForm(new Uint8Array()), /empty/i],
     ['random bytes', async () => modelForm(new Uint8Array(Array.from({ length: 2048 }, (_, i) => (i * 7919 + 13) % 256))), /not an ONNX model/i],
     ['a pickle', async () => modelForm(new Uint8Array([0x80, 0x04, 0x95, 0x10, 0, 0, 0, 0, 0, 0, 0, 0x8c, 0x08, 0x62, 0x75, 0x69, 0x6c, 0x74, 0x69, 0x6e, 0x73, 0x2e])), /pickle files are never loaded: export to ONNX with skl2onnx/],
+    ['a zip archive (a PyTorch .pt file)', async () => modelForm(new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Array(60).fill(0)]), { fileName: 'model.pt' }), /zip/i],
     ['a truncated model', async () => modelForm(gemm.slice(0, Math.floor(gemm.byteLength / 2))), /not an ONNX model|truncated/i],
     ['an operator onnxruntime cannot load', async () => fileForm(loadReferenceModel('invalid-mnist-opset1').path), /Could not find an implementation for Add\(1\)/],
   ];
@@ -106,9 +107,9 @@ describe('POST /v1/models/{model}/versions', () => {
   });
 
   it('refuses an upload over MODELGATE_MAX_UPLOAD_BYTES with 413 and keeps nothing', async () => {
-    const res = await http(stack.apiUrl, 'POST', '/v1/models/too-big/versions', modelForm(new Uint8Array(300 * 1024)));
+    const res = await http(stack.apiUrl, 'POST', '/v1/models/too-big/versions', modelForm(new Uint8Array(3.5 * 1024 * 1024)));
     expect(res.status).toBe(413);
-    expect(res.body.detail).toMatch(/larger than the upload limit of 256 KiB \(MODELGATE_MAX_UPLOAD_BYTES\)/);
+    expect(res.body.detail).toMatch(/larger than the upload limit of 3 MiB \(MODELGATE_MAX_UPLOAD_BYTES\)/);
     expect((await nothingStored('too-big')).uploads).toEqual([]);
     expect((await nothingStored('too-big')).rows).toBe(0);
   });
@@ -132,8 +133,8 @@ describe('POST /v1/models/{model}/versions', () => {
     expect(metadata.body.detail).toMatch(/"metadata" field is not valid JSON/);
     const name = await http(stack.apiUrl, 'POST', '/v1/models/Bad_Name/versions', modelForm(gemm));
     expect(name.status).toBe(400);
-    expect(name.body.errors[0]).toMatchObject({ path: 'path' });
-    expect(name.body.detail).toMatch(/lowercase letters, digits/);
+    expect(name.body.errors[0]).toMatchObject({ path: 'path.model' });
+    expect(name.body.detail).toMatch(/^"Bad_Name" is not a valid model name: model names are 2–63 characters of lowercase letters, digits/);
     expect(await filesUnder(stack.config.uploadsDir)).toEqual([]);
   });
 

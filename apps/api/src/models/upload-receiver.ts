@@ -89,6 +89,10 @@ export async function receiveModelUpload(request: FastifyRequest, uploadsDir: st
     const code = (error as { code?: string }).code;
     if (code === 'FST_FILES_LIMIT_REACHED') throw ProblemException.badInput('send exactly one model file per upload');
     if (code === 'FST_PARTS_LIMIT_REACHED' || code === 'FST_FIELDS_LIMIT_REACHED') throw ProblemException.badInput('too many form fields: send "file" and optional "metadata"');
+    if ((error as Error).message === 'aborted' || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      // The caller went away mid-upload: nothing to answer, nothing kept, nothing to alarm anyone.
+      throw ProblemException.badInput('the upload was interrupted before the file was complete; nothing was stored');
+    }
     if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_PROTO_VIOLATION') {
       throw ProblemException.badInput('the multipart body is malformed: send multipart/form-data with the ONNX file in "file"');
     }

@@ -17,5 +17,6 @@ export function toVersionView(row: ModelVersionRow, modelName: string): ModelVer
     metadata: row.metadata as VersionMetadata,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
+    archivedAt: row.archivedAt?.toISOString() ?? null,
   };
 }
