@@ -4,39 +4,69 @@ import { childEnv, repoRoot } from './pnpm.mjs';
 
 const COLOURS = { api: 36, worker: 35, web: 33 };
 
+const hasExited = (child) => child.exitCode !== null || child.signalCode !== null;
+
 export class ProcessGroup {
   children = [];
+  stopping = false;
+
+  /**
+   * quiet: keep output to print only if a process dies early. exitWithParent: when one child dies,
+   * stop the others and exit this process (npm run dev); otherwise just report it.
+   */
+  constructor({ quiet = false, exitWithParent = true } = {}) {
+    this.quiet = quiet;
+    this.exitWithParent = exitWithParent;
+  }
 
   start(name, command, args, { cwd = repoRoot, env = {} } = {}) {
     const child = spawn(command, args, { cwd, env: { ...childEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const tag = `\x1b[${COLOURS[name] ?? 32}m${name.padEnd(6)}\x1b[0m│ `;
+    let kept = '';
     for (const stream of [child.stdout, child.stderr]) {
       let buffered = '';
       stream.on('data', (chunk) => {
         buffered += chunk.toString();
         const lines = buffered.split('\n');
         buffered = lines.pop();
-        for (const line of lines) process.stdout.write(tag + line + '\n');
+        for (const line of lines) {
+          if (this.quiet) kept = (kept + tag + line + '\n').slice(-20_000);
+          else process.stdout.write(tag + line + '\n');
+        }
       });
     }
     child.on('exit', (code, signal) => {
-      if (!this.stopping) {
-        console.error(`${tag}exited (${signal ?? code}); stopping the others`);
-        this.stop(1);
-      }
+      if (this.stopping) return;
+      if (this.quiet) process.stderr.write(kept);
+      console.error(`${tag}exited (${signal ?? code})`);
+      if (this.exitWithParent) this.stop(1);
     });
     this.children.push(child);
     return child;
   }
 
-  stop(exitCode = 0) {
-    if (this.stopping) return;
+  /** Stops every child (SIGTERM, then SIGKILL after 10 s) and resolves when all have exited. */
+  async stopAll() {
     this.stopping = true;
-    for (const child of this.children) child.kill('SIGTERM');
-    setTimeout(() => process.exit(exitCode), 3000).unref();
-    Promise.all(this.children.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.on('exit', resolve))))).then(() =>
-      process.exit(exitCode),
+    await Promise.all(
+      this.children.map(
+        (child) =>
+          new Promise((resolve) => {
+            if (hasExited(child)) return resolve();
+            const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+            child.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
     );
+  }
+
+  stop(exitCode = 0) {
+    if (this.stopping && exitCode === 0) return;
+    this.stopAll().then(() => process.exit(exitCode));
   }
 }
 

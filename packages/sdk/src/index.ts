@@ -1,0 +1,3 @@
+export { ModelgateClient, type ModelgateClientOptions, type PredictOptions } from './client.js';
+export { ModelgateApiError, ModelgateUnreachableError } from './errors.js';
+export { DEFAULT_API_URL } from './api-url.js';

@@ -1,0 +1,2 @@
+export { ModelFileError, uploadModelVersion, type UploadModelVersionOptions, type UploadOutcome } from './upload.js';
+export { buildMultipartFraming, multipartContentLength, type MultipartFraming } from './multipart.js';

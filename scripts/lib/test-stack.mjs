@@ -1,0 +1,63 @@
+// The built api and worker as child processes, isolated for one test run: a fresh database cloned
+// from the migrated template, a Redis prefix and a data directory of their own. Used by the
+// browser tests and by the CLI's tests; apps/api's integration tests run the API in-process.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase } from '@modelgate/db/testing';
+import { ProcessGroup, waitForHttp } from './processes.mjs';
+import { repoRoot } from './pnpm.mjs';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts api + worker; `apiPort` defaults to a free port. Returns the env the apps got (so a
+ * caller can start the dashboard against it), the API URL and `stop()`, which also drops the
+ * database and the data directory.
+ */
+export async function startStack({ apiPort, quiet = true, env: extraEnv = {} } = {}) {
+  const database = await createTestDatabase();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'modelgate-stack-'));
+  const port = apiPort ?? (await freePort());
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    MODELGATE_REDIS_PREFIX: `mgstack-${randomBytes(6).toString('hex')}`,
+    MODELGATE_DATA_DIR: dataDir,
+    MODELGATE_API_PORT: String(port),
+    MODELGATE_LOG_LEVEL: 'warn',
+    MODELGATE_WORKER_RESYNC_MS: '500',
+    MODELGATE_API_URL: apiUrl,
+    ...extraEnv,
+  };
+  const group = new ProcessGroup({ quiet, exitWithParent: false });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await group.stopAll();
+    await database.drop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    group.start('api', 'node', ['dist/main.js'], { cwd: path.join(repoRoot, 'apps/api'), env });
+    group.start('worker', 'node', ['dist/main.js'], { cwd: path.join(repoRoot, 'apps/worker'), env });
+    await waitForHttp(`${apiUrl}/readyz`, { what: 'the API', timeoutMs: 60_000 });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { env, apiUrl, group, stop };
+}
