@@ -58,6 +58,8 @@ Try it:
     -H 'content-type: application/json' \\
     -d '${JSON.stringify(DEMO.body)}'
 
+Or with the CLI:  pnpm exec modelgate models list
+
 Ctrl-C stops everything.
 `);
 }
