@@ -36,7 +36,7 @@ async function main() {
   process.on('SIGTERM', () => group.stop(0));
   group.start('api', 'node', ['dist/main.js'], { cwd: path.join(repoRoot, 'apps/api') });
   group.start('worker', 'node', ['dist/main.js'], { cwd: path.join(repoRoot, 'apps/worker') });
-  group.start('web', 'node', ['node_modules/next/dist/bin/next', 'dev', '-p', '3000'], {
+  group.start('web', 'node', ['server.mjs', '--dev'], {
     cwd: path.join(repoRoot, 'apps/web'),
     env: { MODELGATE_API_URL: env.MODELGATE_API_URL || apiUrl },
   });

@@ -13,7 +13,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     stack.stop().finally(() => process.exit(0));
   });
 }
-stack.group.start('web', 'node', ['node_modules/next/dist/bin/next', 'start', '-p', String(E2E_WEB_PORT), '-H', '127.0.0.1'], {
+stack.group.start('web', 'node', ['server.mjs'], {
   cwd: path.join(repoRoot, 'apps/web'),
-  env: stack.env,
+  env: { ...stack.env, MODELGATE_WEB_PORT: String(E2E_WEB_PORT), MODELGATE_WEB_HOST: '127.0.0.1' },
 });

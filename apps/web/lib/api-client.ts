@@ -9,6 +9,7 @@ import type {
 } from '@modelgate/contracts';
 import { headers } from 'next/headers';
 import { webConfig } from './config';
+import { describeFetchFailure, readProblem } from './problem';
 
 /**
  * The one place the dashboard talks to the Modelgate HTTP API. Server components call these at
@@ -65,11 +66,11 @@ async function request<T>(path: string): Promise<T> {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new ApiUnreachableError(apiUrl, describeFetchFailure(error));
+    throw new ApiUnreachableError(apiUrl, describeFetchFailure(error, REQUEST_TIMEOUT_MS));
   }
 
   const text = await response.text();
-  if (!response.ok) throw new ApiProblemError(readProblem(response, text));
+  if (!response.ok) throw new ApiProblemError(readProblem(response.status, response.statusText, text));
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -89,39 +90,4 @@ async function requestHeaders(): Promise<Record<string, string>> {
   const cookie = (await headers()).get('cookie');
   if (cookie) result.cookie = cookie;
   return result;
-}
-
-function readProblem(response: Response, text: string): Problem {
-  try {
-    const body = JSON.parse(text) as Partial<Problem>;
-    if (typeof body.title === 'string') {
-      return {
-        type: body.type ?? 'about:blank',
-        title: body.title,
-        status: typeof body.status === 'number' ? body.status : response.status,
-        detail: body.detail ?? '',
-        code: body.code ?? `http_${response.status}`,
-        ...(body.errors ? { errors: body.errors } : {}),
-      };
-    }
-  } catch {
-    // Not problem+json (a proxy's HTML error page, say): describe the status instead.
-  }
-  return {
-    type: 'about:blank',
-    title: response.statusText || `HTTP ${response.status}`,
-    status: response.status,
-    detail: text.slice(0, 300),
-    code: `http_${response.status}`,
-  };
-}
-
-function describeFetchFailure(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
-    const cause = (error as Error & { cause?: unknown }).cause;
-    if (cause instanceof Error && cause.message) return cause.message;
-    return error.message;
-  }
-  return String(error);
 }

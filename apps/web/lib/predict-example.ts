@@ -1,4 +1,4 @@
-import type { Signature, TensorDtype, TensorSpec } from '@modelgate/contracts';
+import type { SampleInput, Signature, TensorDtype, TensorSpec } from '@modelgate/contracts';
 import { elementCount, exampleShape } from './shape';
 
 /**
@@ -18,6 +18,28 @@ export interface PredictExample {
   body: string;
   /** What the reader must change before the request succeeds (empty when it runs as is). */
   notes: string[];
+}
+
+/**
+ * The example request for a version: the sample input its uploader saved when there is one (a
+ * real row that gives a meaningful answer), otherwise zeros built from the signature.
+ */
+export function versionExample(signature: Signature, sampleInput: SampleInput | undefined): PredictExample & { fromSample: boolean } {
+  if (sampleInput) return { body: formatRequestJson(sampleInput), notes: [], fromSample: true };
+  return { ...predictExample(signature), fromSample: false };
+}
+
+/**
+ * JSON laid out like the generated examples: objects one key per line, every other value (tensor
+ * data, however nested) on one line, so a 28×28 image does not become 784 lines.
+ */
+export function formatRequestJson(value: unknown, indent = ''): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value);
+  const entries = Object.entries(value);
+  if (entries.length === 0) return '{}';
+  const inner = `${indent}  `;
+  const lines = entries.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${formatRequestJson(item, inner)}`);
+  return `{\n${lines.join(',\n')}\n${indent}}`;
 }
 
 export function predictExample(signature: Signature): PredictExample {
@@ -59,7 +81,7 @@ function nestedZeros(shape: readonly number[], zero: unknown): unknown {
   return Array.from({ length: first }, () => nestedZeros(rest, zero));
 }
 
-interface CurlOptions {
+interface RequestOptions {
   apiUrl: string;
   /** Endpoint name, or a placeholder such as `<endpoint>`. */
   endpoint: string;
@@ -68,7 +90,7 @@ interface CurlOptions {
   pinVersion?: number;
 }
 
-export function predictCurl({ apiUrl, endpoint, body, pinVersion }: CurlOptions): string {
+export function predictCurl({ apiUrl, endpoint, body, pinVersion }: RequestOptions): string {
   const lines = [
     `curl -X POST '${apiUrl}/v1/endpoints/${endpoint}/predict'`,
     `  -H 'Content-Type: application/json'`,
@@ -76,4 +98,22 @@ export function predictCurl({ apiUrl, endpoint, body, pinVersion }: CurlOptions)
   if (pinVersion !== undefined) lines.push(`  -H 'X-Modelgate-Version: ${pinVersion}'`);
   lines.push(`  -d '${body.replaceAll("'", `'\\''`)}'`);
   return lines.join(' \\\n');
+}
+
+/** The same request as `predictCurl`, as TypeScript (fetch) that reads the outputs. */
+export function predictFetch({ apiUrl, endpoint, body, pinVersion }: RequestOptions): string {
+  const headers = [`'content-type': 'application/json'`];
+  if (pinVersion !== undefined) headers.push(`'x-modelgate-version': '${pinVersion}'`);
+  return [
+    `const body = ${body};`,
+    '',
+    `const response = await fetch('${apiUrl}/v1/endpoints/${endpoint}/predict', {`,
+    `  method: 'POST',`,
+    `  headers: { ${headers.join(', ')} },`,
+    `  body: JSON.stringify(body),`,
+    `});`,
+    `if (!response.ok) throw new Error(\`predict failed: \${response.status} \${(await response.json()).detail}\`);`,
+    `const { outputs } = await response.json();`,
+    `console.log(outputs);`,
+  ].join('\n');
 }

@@ -11,5 +11,10 @@ const slug = (what: string) =>
       `${what} names are 2–63 characters of lowercase letters, digits and "-", starting with a letter or digit`,
     );
 
-export const ModelName = slug('model');
+/** Names the dashboard uses as routes next to model names (/models/new). */
+export const RESERVED_MODEL_NAMES = ['new'];
+
+export const ModelName = slug('model').refine((name) => !RESERVED_MODEL_NAMES.includes(name), {
+  message: `"new" is reserved (it is the dashboard's upload page): pick another model name`,
+});
 export const EndpointName = slug('endpoint');

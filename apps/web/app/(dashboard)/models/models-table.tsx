@@ -65,8 +65,10 @@ export function ModelsTable({ models, initialQuery }: { models: ModelRow[]; init
 
       {models.length === 0 ? (
         <EmptyState title="No models yet">
-          Upload an ONNX file with{' '}
-          <code className="font-mono">curl -F file=@model.onnx …/v1/models/&lt;name&gt;/versions</code>.
+          <Link href="/models/new" className="font-medium text-indigo-700 hover:underline">
+            Upload an ONNX file
+          </Link>{' '}
+          here or with <code className="font-mono">curl -F file=@model.onnx …/v1/models/&lt;name&gt;/versions</code>.
         </EmptyState>
       ) : visible.length === 0 ? (
         <EmptyState title={`No model name contains “${query.trim()}”`}>Try a shorter search.</EmptyState>

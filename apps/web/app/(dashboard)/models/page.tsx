@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { ApiErrorPanel } from '@/components/api-error-panel';
+import { buttonClasses } from '@/components/button';
 import { PageHeader } from '@/components/page-header';
 import { getModels } from '@/lib/api-client';
 import { formatDateTime } from '@/lib/format';
@@ -24,6 +26,11 @@ export default async function ModelsPage({
       <PageHeader
         title="Models"
         description="Every model family and its versions. Each upload of an ONNX file adds an immutable, validated version."
+        actions={
+          <Link href="/models/new" className={buttonClasses('primary')}>
+            Upload model
+          </Link>
+        }
       />
       {models.ok ? (
         <ModelsTable

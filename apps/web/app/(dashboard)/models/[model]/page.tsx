@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { ApiErrorPanel } from '@/components/api-error-panel';
+import { buttonClasses } from '@/components/button';
 import { DateTime } from '@/components/date-time';
 import { PageHeader } from '@/components/page-header';
 import { Section } from '@/components/section';
@@ -37,13 +39,26 @@ export default async function ModelPage({ params }: ModelPageProps) {
   const versions = [...data.versions].sort((a, b) => b.version - a.version);
   return (
     <>
-      <PageHeader eyebrow="Model" title={data.name} description={data.description || undefined}>
+      <PageHeader
+        eyebrow="Model"
+        title={data.name}
+        description={data.description || undefined}
+        actions={
+          <Link href={`/models/new?model=${encodeURIComponent(data.name)}`} className={buttonClasses('primary')}>
+            Upload new version
+          </Link>
+        }
+      >
         <span className="text-sm text-zinc-500">
           {pluralize(data.versionCount, 'version')} · created <DateTime iso={data.createdAt} /> · updated{' '}
           <DateTime iso={data.updatedAt} />
         </span>
       </PageHeader>
-      <Section id="versions" title="Versions" description="Immutable artifacts, each checked and introspected at upload.">
+      <Section
+        id="versions"
+        title="Versions"
+        description="Immutable artifacts, each checked and introspected at upload. Archived versions stay listed but can no longer be deployed."
+      >
         <VersionsTable model={data.name} versions={versions} />
       </Section>
     </>

@@ -1,6 +1,6 @@
 import type { ModelVersion } from '@modelgate/contracts';
 import Link from 'next/link';
-import { VersionStatusBadge } from '@/components/badge';
+import { Badge, VersionStatusBadge } from '@/components/badge';
 import { DateTime } from '@/components/date-time';
 import { EmptyState } from '@/components/empty-state';
 import { Table, TableBody, TableHead, Td, Th } from '@/components/table';
@@ -11,7 +11,10 @@ export function VersionsTable({ model, versions }: { model: string; versions: Mo
   if (versions.length === 0) {
     return (
       <EmptyState title="No versions">
-        Upload one with <code className="font-mono">POST /v1/models/{model}/versions</code>.
+        <Link href={`/models/new?model=${model}`} className="font-medium text-indigo-700 hover:underline">
+          Upload one
+        </Link>{' '}
+        here or with <code className="font-mono">POST /v1/models/{model}/versions</code>.
       </EmptyState>
     );
   }
@@ -27,7 +30,7 @@ export function VersionsTable({ model, versions }: { model: string; versions: Mo
       </TableHead>
       <TableBody>
         {versions.map((version) => (
-          <tr key={version.id} className="hover:bg-zinc-50">
+          <tr key={version.id} className={version.archivedAt ? 'bg-zinc-50/60 text-zinc-500' : 'hover:bg-zinc-50'}>
             <Td>
               <Link
                 href={`/models/${model}/versions/${version.version}`}
@@ -39,6 +42,7 @@ export function VersionsTable({ model, versions }: { model: string; versions: Mo
             <Td>
               <span className="flex items-center gap-1.5">
                 <VersionStatusBadge status={version.status} />
+                {version.archivedAt ? <Badge>archived</Badge> : null}
                 {version.warnings.length > 0 ? (
                   <span className="text-xs text-amber-700" title={version.warnings.join('\n')}>
                     {version.warnings.length === 1 ? '1 warning' : `${version.warnings.length} warnings`}

@@ -21,9 +21,9 @@ export function VersionSummary({ version, servedBy }: { version: ModelVersion; s
       <Fact label="Batchable">{version.signature.batchable ? 'Yes' : 'No'}</Fact>
       <Fact label="Created">
         <DateTime iso={version.createdAt} />
-        {version.createdBy ? <span className="block text-zinc-500">by {version.createdBy}</span> : null}
       </Fact>
-      <Fact label="Served by">
+      <Fact label="Created by">{version.createdBy ?? <span className="text-zinc-500">—</span>}</Fact>
+      <Fact label="Served by" wide>
         {servedBy.length === 0 ? (
           <span className="text-zinc-500">No endpoint routes here</span>
         ) : (
@@ -39,12 +39,6 @@ export function VersionSummary({ version, servedBy }: { version: ModelVersion; s
           </ul>
         )}
       </Fact>
-      <Fact label="SHA-256" wide>
-        <div className="flex items-start justify-between gap-3">
-          <code className="font-mono text-[13px] break-all text-zinc-800">{version.sha256}</code>
-          <CopyButton text={version.sha256} label="Copy SHA-256" />
-        </div>
-      </Fact>
       <Fact label="File name" wide>
         {version.fileName ? (
           <code className="font-mono text-[13px] break-all">{version.fileName}</code>
@@ -52,13 +46,28 @@ export function VersionSummary({ version, servedBy }: { version: ModelVersion; s
           <span className="text-zinc-500">Not recorded</span>
         )}
       </Fact>
+      <Fact label="SHA-256" full>
+        <div className="flex items-start justify-between gap-3">
+          <code className="font-mono text-[13px] break-all text-zinc-800">{version.sha256}</code>
+          <CopyButton text={version.sha256} label="Copy SHA-256" />
+        </div>
+      </Fact>
     </dl>
   );
 }
 
-function Fact({ label, wide = false, children }: { label: string; wide?: boolean; children: ReactNode }) {
+interface FactProps {
+  label: string;
+  /** Two columns wide; `full` spans the whole row. */
+  wide?: boolean;
+  full?: boolean;
+  children: ReactNode;
+}
+
+function Fact({ label, wide = false, full = false, children }: FactProps) {
+  const span = full ? 'sm:col-span-2 lg:col-span-4' : wide ? 'sm:col-span-2' : '';
   return (
-    <div className={`bg-white px-5 py-4 ${wide ? 'sm:col-span-2' : ''}`}>
+    <div className={`bg-white px-5 py-4 ${span}`}>
       <dt className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{label}</dt>
       <dd className="mt-1 text-sm text-zinc-900">{children}</dd>
     </div>

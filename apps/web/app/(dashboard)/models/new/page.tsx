@@ -1,0 +1,50 @@
+import { SLUG_PATTERN } from '@modelgate/contracts';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { PageHeader } from '@/components/page-header';
+import { getModels } from '@/lib/api-client';
+import { loadFromApi } from '@/lib/load-from-api';
+import { type ExistingModel, UploadForm } from './upload-form';
+
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'Upload a model' };
+
+export default async function UploadPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { model } = await searchParams;
+  const initialModel = typeof model === 'string' ? model : '';
+  // Only for the "adds a version to …" hint: the form works without it, so a failure is not shown.
+  const models = await loadFromApi(getModels(), { notFoundIsPage: false });
+  const existingModels: ExistingModel[] | undefined = models.ok
+    ? models.data.items.map(({ name, latestVersion }) => ({ name, latestVersion }))
+    : undefined;
+  const existing = existingModels?.some((item) => item.name === initialModel);
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          existing ? (
+            <>
+              Model{' '}
+              <Link href={`/models/${initialModel}`} className="font-medium text-indigo-700 hover:underline">
+                {initialModel}
+              </Link>
+            </>
+          ) : (
+            <Link href="/models" className="font-medium text-indigo-700 hover:underline">
+              Models
+            </Link>
+          )
+        }
+        title={existing ? 'Upload a new version' : 'Upload a model'}
+        description="The file is checked in an isolated process and becomes an immutable version, its signature read from the file itself. Uploading to an existing name adds a version."
+      />
+      <UploadForm initialModel={initialModel} namePattern={SLUG_PATTERN.source} existingModels={existingModels} />
+    </>
+  );
+}
