@@ -6,8 +6,15 @@
 
 export const MODEL_NAME_RULE = '2–63 characters: lowercase letters, digits and “-”, starting with a letter or digit';
 
-export function modelNameProblem(name: string, pattern: RegExp): string | undefined {
+export interface ModelNameRule {
+  pattern: RegExp;
+  /** contracts' RESERVED_MODEL_NAMES. */
+  reserved: readonly string[];
+}
+
+export function modelNameProblem(name: string, { pattern, reserved }: ModelNameRule): string | undefined {
   if (name === '') return 'Enter a model name';
+  if (reserved.includes(name)) return `“${name}” is reserved by the dashboard: pick another name`;
   if (pattern.test(name)) return undefined;
   const bad = [...name].find((char) => !/[a-z0-9-]/.test(char));
   if (bad !== undefined) {
@@ -21,12 +28,12 @@ export function modelNameProblem(name: string, pattern: RegExp): string | undefi
 }
 
 /** "Fraud Detector_v2" → "fraud-detector-v2": a valid name close to what was typed, if any. */
-export function suggestModelName(name: string, pattern: RegExp): string | undefined {
+export function suggestModelName(name: string, { pattern, reserved }: ModelNameRule): string | undefined {
   const suggestion = name
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 63);
-  return suggestion !== name && pattern.test(suggestion) ? suggestion : undefined;
+  return suggestion !== name && pattern.test(suggestion) && !reserved.includes(suggestion) ? suggestion : undefined;
 }

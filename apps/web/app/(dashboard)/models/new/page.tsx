@@ -1,4 +1,4 @@
-import { SLUG_PATTERN } from '@modelgate/contracts';
+import { RESERVED_MODEL_NAMES, SLUG_PATTERN } from '@modelgate/contracts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PageHeader } from '@/components/page-header';
@@ -44,7 +44,7 @@ export default async function UploadPage({
         title={existing ? 'Upload a new version' : 'Upload a model'}
         description="The file is checked in an isolated process and becomes an immutable version, its signature read from the file itself. Uploading to an existing name adds a version."
       />
-      <UploadForm initialModel={initialModel} namePattern={SLUG_PATTERN.source} existingModels={existingModels} />
+      <UploadForm initialModel={initialModel} namePattern={SLUG_PATTERN.source} reservedNames={RESERVED_MODEL_NAMES} existingModels={existingModels} />
     </>
   );
 }

@@ -19,16 +19,17 @@ export interface ExistingModel {
 
 interface UploadFormProps {
   initialModel: string;
-  /** contracts' SLUG_PATTERN, as its source. */
+  /** contracts' SLUG_PATTERN, as its source, and RESERVED_MODEL_NAMES. */
   namePattern: string;
+  reservedNames: string[];
   /** Undefined when the API could not list them: the hint is then left out. */
   existingModels: ExistingModel[] | undefined;
 }
 
 type FieldErrors = Partial<Record<'name' | 'tags' | 'file', string>>;
 
-export function UploadForm({ initialModel, namePattern, existingModels }: UploadFormProps) {
-  const pattern = useMemo(() => new RegExp(namePattern), [namePattern]);
+export function UploadForm({ initialModel, namePattern, reservedNames, existingModels }: UploadFormProps) {
+  const rule = useMemo(() => ({ pattern: new RegExp(namePattern), reserved: reservedNames }), [namePattern, reservedNames]);
   const [name, setName] = useState(initialModel);
   const [description, setDescription] = useState('');
   const [tags, setTags] = useState('');
@@ -39,8 +40,8 @@ export function UploadForm({ initialModel, namePattern, existingModels }: Upload
 
   const busy = state.phase === 'uploading' || state.phase === 'validating';
   // Checked as you type; an empty field only complains once the form is sent.
-  const nameError = name === '' && !errors.name ? undefined : modelNameProblem(name, pattern);
-  const suggestion = nameError ? suggestModelName(name, pattern) : undefined;
+  const nameError = name === '' && !errors.name ? undefined : modelNameProblem(name, rule);
+  const suggestion = nameError ? suggestModelName(name, rule) : undefined;
   const existing = existingModels?.find((model) => model.name === name);
 
   function chooseFile(next: File) {
@@ -55,7 +56,7 @@ export function UploadForm({ initialModel, namePattern, existingModels }: Upload
     if (busy) return;
     const tagList = parseTags(tags);
     const found: FieldErrors = {
-      name: modelNameProblem(name, pattern),
+      name: modelNameProblem(name, rule),
       tags: tagsProblem(tagList),
       file: file ? undefined : 'Choose or drop the model file to upload',
     };
