@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { PROBLEM_CONTENT_TYPE, ProblemCode, problemType, type Problem } from '@modelgate/contracts';
+import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException } from './problem.exception.js';
 
@@ -58,6 +59,34 @@ export function toProblem(exception: unknown, instance: string, logger: Logger):
   };
 }
 
+/** Request bodies up to this size are read to the end before an error is answered. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+const DRAIN_TIMEOUT_MS = 15_000;
+
+/**
+ * An error answered while the client is still sending (a refused upload) can reach it as a broken
+ * pipe instead of the explanation: the connection may be closed under its writes. So the unread rest
+ * of a bounded body is read and dropped first; only a body above the limit (or one that stalls) is
+ * answered at once, on a connection that then closes.
+ */
+function whenBodyDrained(request: IncomingMessage): Promise<boolean> {
+  if (request.readableEnded || request.complete) return Promise.resolve(true);
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  if (!(declared <= DRAIN_LIMIT_BYTES)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (drained: boolean) => {
+      clearTimeout(timer);
+      request.off('end', onEnd).off('close', onClose);
+      resolve(drained);
+    };
+    const onEnd = () => done(true);
+    const onClose = () => done(request.complete);
+    const timer = setTimeout(() => done(false), DRAIN_TIMEOUT_MS);
+    request.on('end', onEnd).on('close', onClose);
+    request.resume();
+  });
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
@@ -67,6 +96,10 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { problem, headers } = toProblem(exception, request.url, this.logger);
-    void reply.status(problem.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+    void whenBodyDrained(request.raw).then((drained) => {
+      if (reply.sent || reply.raw.destroyed) return;
+      if (!drained) reply.header('connection', 'close');
+      void reply.status(problem.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+    });
   }
 }

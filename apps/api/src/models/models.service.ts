@@ -80,9 +80,12 @@ export class ModelsService {
       storedNewArtifact = !(await this.artifacts.has(upload.sha256));
       await this.artifacts.putFile(upload.tempPath, upload.sha256);
       const row = await this.db.$transaction(async (tx) => {
-        const model = await tx.model.upsert({ where: { name }, create: { name }, update: {} });
+        // Prisma's upsert reads then inserts, so two first uploads of a new model would collide on
+        // the unique name; ON CONFLICT makes creating the model atomic.
+        await tx.$executeRaw`INSERT INTO models (id, name, updated_at) VALUES (gen_random_uuid(), ${name}, now()) ON CONFLICT (name) DO NOTHING`;
         // Serialise version numbering per model: concurrent uploads get 1, 2, … without gaps or clashes.
-        await tx.$queryRaw`SELECT id FROM models WHERE id = ${model.id}::uuid FOR UPDATE`;
+        const [model] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM models WHERE name = ${name} FOR UPDATE`;
+        if (!model) throw new Error(`model "${name}" vanished while its version was being written`);
         const last = await tx.modelVersion.aggregate({ where: { modelId: model.id }, _max: { version: true } });
         const version = await tx.modelVersion.create({
           data: {

@@ -26,10 +26,38 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
 }
 
 describe('version numbering', () => {
-  it('gives concurrent uploads to one model distinct, consecutive version numbers', async () => {
+  it('gives concurrent uploads to one new model distinct, consecutive version numbers', async () => {
+    // The first uploads of a model that does not exist yet race to create it as well.
     const results = await Promise.all([2, 3, 5, 6, 7, 8].map((outFeatures) => upload('busy-model', gemm(outFeatures))));
     expect(results.map((result) => result.status)).toEqual([201, 201, 201, 201, 201, 201]);
     expect(results.map((result) => result.body.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('a refused upload', () => {
+  it('reaches a client that is still sending the file, every time', async () => {
+    // Refused on its name before a byte of the body is read: the answer must not be lost in a
+    // connection closed under the client's writes (EPIPE).
+    const body = Buffer.alloc(8 * 1024 * 1024, 1);
+    const statuses: (number | string)[] = [];
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      statuses.push(
+        await new Promise<number | string>((resolve) => {
+          const request = http.request(`${stack.apiUrl}/v1/models/Not_Valid/versions`, {
+            method: 'POST',
+            agent: false,
+            headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(body.byteLength) },
+          });
+          request.on('response', (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          });
+          request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+          request.end(body);
+        }),
+      );
+    }
+    expect(statuses).toEqual(new Array(12).fill(400));
   });
 });
 
