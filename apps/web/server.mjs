@@ -94,6 +94,9 @@ const server = http.createServer((request, response) => {
   if (request.url?.startsWith('/api/v1/') || request.url === '/api/v1') return proxyToApi(request, response);
   return handle(request, response);
 });
+// Next's own WebSocket traffic (hot reload in development).
+const upgrade = app.getUpgradeHandler();
+server.on('upgrade', (request, socket, head) => upgrade(request, socket, head));
 // No whole-request deadline: uploads are bounded by size (MODELGATE_MAX_UPLOAD_BYTES), not time.
 server.requestTimeout = 0;
 server.listen(port, hostname, () => {
