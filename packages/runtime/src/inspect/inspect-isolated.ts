@@ -111,7 +111,9 @@ export function inspectInChildProcess(entry: string, filePath: string, { timeout
 
     child.on('error', (error) => settle(() => reject(error)));
 
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': it comes after the IPC channel has closed, so a reply the child sent just
+    // before exiting has been delivered; under load 'exit' can overtake the 'message' event.
+    child.on('close', (code, signal) => {
       if (memoryLimitMb !== undefined && (OUT_OF_MEMORY.test(stderrTail) || signal === 'SIGABRT' || signal === 'SIGTRAP')) {
         settle(() =>
           reject(
