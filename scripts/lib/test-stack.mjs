@@ -2,13 +2,15 @@
 // from the migrated template, a Redis prefix and a data directory of their own. Used by the
 // browser tests and by the CLI's tests; apps/api's integration tests run the API in-process.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '@modelgate/db/testing';
 import { ProcessGroup, waitForHttp } from './processes.mjs';
 import { repoRoot } from './pnpm.mjs';
+
+export { repoRoot };
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -27,6 +29,10 @@ export function freePort() {
  * database and the data directory.
  */
 export async function startStack({ apiPort, quiet = true, env: extraEnv = {} } = {}) {
+  const missing = ['apps/api/dist/main.js', 'apps/worker/dist/main.js'].filter((built) => !existsSync(path.join(repoRoot, built)));
+  if (missing.length) {
+    throw new Error(`the test stack runs the built apps and ${missing.join(', ')} is missing: run \`pnpm exec turbo run build\` first`);
+  }
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'modelgate-stack-'));
   const port = apiPort ?? (await freePort());

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ModelList, ModelVersion } from '@modelgate/contracts';
 import { buildGemmModel, writeModelFile } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startTestStack, type TestStack } from './test-support/stack.js';
+import { repoRoot, startStack, type StartedStack } from '../../../scripts/lib/test-stack.mjs';
 
 const IRIS = 'fixtures/models/sklearn-logistic-regression-iris/model.onnx';
 const MNIST = 'fixtures/models/mnist/model.onnx';
@@ -21,7 +21,7 @@ interface CliRun {
   stderr: string;
 }
 
-let stack: TestStack;
+let stack: StartedStack;
 let directory: string;
 
 /** `node packages/cli/dist/main.js …` from the repository root, stdout and stderr piped (not a TTY). */
@@ -42,7 +42,7 @@ function modelgate(args: string[], env: Record<string, string> = {}): Promise<Cl
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startStack();
   directory = await mkdtemp(path.join(os.tmpdir(), 'modelgate-cli-it-'));
 });
 afterAll(async () => {

@@ -7,18 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelgateClient } from './client.js';
 import { ModelgateApiError } from './errors.js';
 import { uploadModelVersion } from './node/upload.js';
-import { fixtureModelPath, startTestStack, type TestStack } from './test-support/stack.js';
+import { repoRoot, startStack, type StartedStack } from '../../../scripts/lib/test-stack.mjs';
 
-const IRIS = fixtureModelPath('sklearn-logistic-regression-iris');
+const IRIS = path.join(repoRoot, 'fixtures/models/sklearn-logistic-regression-iris/model.onnx');
 // A pickle (protocol 4) of {'weights': [1, 2]}: what a data scientist might upload by mistake.
 const PICKLE = Buffer.from('80049516000000000000007d948c0777656967687473945d94284b014b0265732e', 'hex');
 
-let stack: TestStack;
+let stack: StartedStack;
 let client: ModelgateClient;
 let directory: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startStack();
   client = new ModelgateClient({ apiUrl: stack.apiUrl });
   directory = await mkdtemp(path.join(os.tmpdir(), 'modelgate-sdk-it-'));
 });

@@ -1,0 +1,1 @@
+export function buildWhenStale(packageRoot: string, builtFile: string): void;
