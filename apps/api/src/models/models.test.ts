@@ -107,18 +107,19 @@ describe('POST /v1/models/{model}/versions', () => {
   });
 
   it('refuses an upload over MODELGATE_MAX_UPLOAD_BYTES with 413 and keeps nothing', async () => {
+    const before = await filesUnder(stack.config.artifactsDir);
     const res = await http(stack.apiUrl, 'POST', '/v1/models/too-big/versions', modelForm(new Uint8Array(3.5 * 1024 * 1024)));
     expect(res.status).toBe(413);
     expect(res.body.detail).toMatch(/larger than the upload limit of 3 MiB \(MODELGATE_MAX_UPLOAD_BYTES\)/);
-    expect((await nothingStored('too-big')).uploads).toEqual([]);
-    expect((await nothingStored('too-big')).rows).toBe(0);
+    expect(await nothingStored('too-big')).toEqual({ rows: 0, models: 0, artifacts: before, uploads: [] });
   });
 
   it('names the form field when the file comes in the wrong one', async () => {
+    const before = await filesUnder(stack.config.artifactsDir);
     const res = await http(stack.apiUrl, 'POST', '/v1/models/wrong-field/versions', modelForm(gemm, { field: 'model' }));
     expect(res.status).toBe(400);
     expect(res.body.detail).toMatch(/form field named "file"; got a file in "model"/);
-    expect((await nothingStored('wrong-field')).models).toBe(0);
+    expect(await nothingStored('wrong-field')).toEqual({ rows: 0, models: 0, artifacts: before, uploads: [] });
   });
 
   it('asks for multipart when the body is something else', async () => {
