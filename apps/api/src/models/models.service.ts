@@ -68,24 +68,25 @@ export class ModelsService {
       const inspection = await inspectModelIsolated(upload.tempPath, {
         timeoutMs: this.config.MODELGATE_VALIDATION_TIMEOUT_MS,
         memoryLimitMb: this.config.MODELGATE_VALIDATION_MEMORY_MB,
-      }).catch(
-        (error: unknown) => {
-          if (error instanceof InvalidModelError) {
-            throw new ProblemException(422, ProblemCode.invalidModel, `${upload.fileName ?? 'the upload'} is not a usable ONNX model: ${error.message}`);
-          }
-          throw error;
-        },
-      );
+      }).catch((error: unknown) => {
+        if (error instanceof InvalidModelError) {
+          throw new ProblemException(422, ProblemCode.invalidModel, `${upload.fileName ?? 'the upload'} is not a usable ONNX model: ${error.message}`);
+        }
+        throw error;
+      });
       if (upload.metadata.sampleInput) assertSampleInputFits(inspection.signature, upload.metadata.sampleInput, 'metadata');
       storedNewArtifact = !(await this.artifacts.has(upload.sha256));
       await this.artifacts.putFile(upload.tempPath, upload.sha256);
-      const row = await this.db.$transaction(async (tx) => {
+      const outcome = await this.db.$transaction(async (tx) => {
         // Prisma's upsert reads then inserts, so two first uploads of a new model would collide on
         // the unique name; ON CONFLICT makes creating the model atomic.
         await tx.$executeRaw`INSERT INTO models (id, name, updated_at) VALUES (gen_random_uuid(), ${name}, now()) ON CONFLICT (name) DO NOTHING`;
         // Serialise version numbering per model: concurrent uploads get 1, 2, … without gaps or clashes.
         const [model] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM models WHERE name = ${name} FOR UPDATE`;
         if (!model) throw new Error(`model "${name}" vanished while its version was being written`);
+        // Checked again under the lock: the same bytes uploaded twice at once make one version.
+        const twin = await tx.modelVersion.findFirst({ where: { modelId: model.id, sha256: upload.sha256, archivedAt: null } });
+        if (twin) return { row: twin, created: false };
         const last = await tx.modelVersion.aggregate({ where: { modelId: model.id }, _max: { version: true } });
         const version = await tx.modelVersion.create({
           data: {
@@ -101,10 +102,10 @@ export class ModelsService {
           },
         });
         await tx.model.update({ where: { id: model.id }, data: { updatedAt: new Date() } });
-        return version;
+        return { row: version, created: true };
       });
-      this.logger.log(`model ${name} v${row.version} stored (${upload.sha256}, ${upload.sizeBytes} bytes)`);
-      return { version: toVersionView(row, name), created: true };
+      if (outcome.created) this.logger.log(`model ${name} v${outcome.row.version} stored (${upload.sha256}, ${upload.sizeBytes} bytes)`);
+      return { version: toVersionView(outcome.row, name), created: outcome.created };
     } catch (error) {
       await fs.rm(upload.tempPath, { force: true });
       if (storedNewArtifact) {

@@ -34,6 +34,18 @@ describe('version numbering', () => {
   });
 });
 
+describe('identical bytes uploaded at the same time', () => {
+  it('make one version, and every caller is answered with it', async () => {
+    const bytes = gemm(9);
+    const results = await Promise.all([1, 2, 3, 4].map(() => upload('twins', bytes)));
+    expect(results.map((result) => result.body.version)).toEqual([1, 1, 1, 1]);
+    expect(results.filter((result) => result.status === 201)).toHaveLength(1);
+    expect(results.filter((result) => result.status === 200)).toHaveLength(3);
+    expect(await stack.db.modelVersion.count({ where: { model: { name: 'twins' } } })).toBe(1);
+    expect(await filesUnder(stack.config.uploadsDir)).toEqual([]);
+  });
+});
+
 describe('a refused upload', () => {
   it('reaches a client that is still sending the file, every time', async () => {
     // Refused on its name before a byte of the body is read: the answer must not be lost in a
