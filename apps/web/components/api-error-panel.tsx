@@ -1,4 +1,5 @@
 import type { ApiFailure } from '@/lib/load-from-api';
+import { ProblemFieldErrors } from './problem-field-errors';
 
 /** What a page shows instead of its data when the API cannot give it. */
 export function ApiErrorPanel({ failure }: { failure: ApiFailure }) {
@@ -25,15 +26,7 @@ export function ApiErrorPanel({ failure }: { failure: ApiFailure }) {
         The Modelgate API answered {problem.status}: {problem.title}
       </p>
       {problem.detail ? <p className="mt-2 text-sm text-red-800">{problem.detail}</p> : null}
-      {problem.errors?.length ? (
-        <ul className="mt-2 list-disc pl-5 text-sm text-red-800">
-          {problem.errors.map((error) => (
-            <li key={`${error.path}:${error.message}`}>
-              <code className="font-mono">{error.path}</code>: {error.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ProblemFieldErrors errors={problem.errors} className="mt-2 text-sm" />
       {signInHint ? (
         <p className="mt-2 text-sm text-red-800">
           The dashboard forwards your session cookie to the API; sign in again if it has expired.

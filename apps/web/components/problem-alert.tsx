@@ -1,4 +1,5 @@
 import type { Problem } from '@modelgate/contracts';
+import { ProblemFieldErrors } from './problem-field-errors';
 
 /**
  * An API refusal shown in place, next to the form that caused it: what failed, the status and the
@@ -17,15 +18,7 @@ export function ProblemAlert({ heading, problem }: { heading: string; problem: P
         ) : null}
       </p>
       {problem.detail ? <p className="mt-1 break-words text-red-800">{problem.detail}</p> : null}
-      {problem.errors?.length ? (
-        <ul className="mt-1 list-disc pl-5 text-red-800">
-          {problem.errors.map((error) => (
-            <li key={`${error.path}:${error.message}`}>
-              <code className="font-mono">{error.path}</code>: {error.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ProblemFieldErrors errors={problem.errors} className="mt-1" />
       {problem.status === 401 || problem.status === 403 ? (
         <p className="mt-1 text-red-800">Your session may have expired: sign in again, then retry.</p>
       ) : null}
