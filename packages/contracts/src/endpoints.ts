@@ -88,3 +88,39 @@ export const PromoteBody = z
   })
   .strict();
 export type PromoteBody = z.infer<typeof PromoteBody>;
+
+const RouteTarget = z.object({ model: ModelName, version: z.number().int().positive() });
+
+/** `POST /v1/endpoints/{e}/revisions`: any split (weights sum to 100) plus shadow copies. */
+export const DeployBody = z
+  .object({
+    routes: z
+      .array(RouteTarget.extend({ weight: z.number().int().min(1, 'a routed version gets at least 1 %').max(100) }).strict())
+      .min(1, 'route traffic to at least one version')
+      .max(10),
+    shadows: z.array(RouteTarget.extend({ percent: z.number().int().min(1).max(100) }).strict()).max(5).default([]),
+    expectedRevision: ExpectedRevision,
+    reason: z.string().max(2000).optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    const total = body.routes.reduce((sum, route) => sum + route.weight, 0);
+    if (total !== 100) ctx.addIssue({ code: 'custom', path: ['routes'], message: `route weights must add up to 100; these add up to ${total}` });
+    const seen = new Set<string>();
+    for (const [index, target] of [...body.routes, ...body.shadows].entries()) {
+      const key = `${target.model}@${target.version}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: index < body.routes.length ? ['routes', index] : ['shadows', index - body.routes.length], message: `${key} appears twice: a version is routed or shadowed once` });
+      seen.add(key);
+    }
+  });
+export type DeployBody = z.input<typeof DeployBody>;
+
+/** `POST /v1/endpoints/{e}/rollback`: a new revision copying the previous (or the named) one. */
+export const RollbackBody = z
+  .object({
+    toRevision: z.number().int().positive().optional(),
+    expectedRevision: ExpectedRevision,
+    reason: z.string().max(2000).optional(),
+  })
+  .strict();
+export type RollbackBody = z.infer<typeof RollbackBody>;

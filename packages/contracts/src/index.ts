@@ -7,3 +7,5 @@ export * from './predict.js';
 export * from './wire.js';
 export * from './queues.js';
 export * from './config.js';
+export * from './auth.js';
+export * from './permissions.js';

@@ -18,6 +18,10 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const ProblemCode = {
   validation: 'validation_failed',
   badInput: 'bad_input',
+  unauthenticated: 'unauthenticated',
+  forbidden: 'forbidden',
+  csrf: 'csrf_token_invalid',
+  rateLimited: 'rate_limited',
   notFound: 'not_found',
   conflict: 'conflict',
   staleRevision: 'stale_revision',
