@@ -17,3 +17,6 @@ export type Db = PrismaClient;
 export function createPrismaClient(databaseUrl: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
 }
+
+export { hashPassword, verifyPassword } from './users/passwords.js';
+export { createAdmin, type CreateAdminResult } from './users/create-admin.js';
