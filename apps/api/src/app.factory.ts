@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -15,6 +16,8 @@ const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.MODELGATE_MAX_BODY_BYTES,
+    // The dashboard's server proxies browsers' calls: believe its X-Forwarded-For for the client IP.
+    trustProxy: config.MODELGATE_TRUST_PROXY,
     // Echo a caller's X-Request-Id when it is sane, otherwise mint one.
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
@@ -24,6 +27,7 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemFilter());
+  await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: config.MODELGATE_MAX_UPLOAD_BYTES, files: 1 } });
   app
     .getHttpAdapter()

@@ -1,6 +1,8 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { logTransport } from '@modelgate/contracts';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { API_CONFIG, type ApiConfig } from './config/api-config.js';
@@ -10,6 +12,7 @@ import { InferenceModule } from './inference/inference.module.js';
 import { DatabaseModule } from './infrastructure/database.module.js';
 import { RedisModule } from './infrastructure/redis.module.js';
 import { ModelsModule } from './models/models.module.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule {
@@ -19,18 +22,24 @@ export class AppModule {
       global: true,
       imports: [
         LoggerModule.forRoot({
+          // nestjs-pino's default route pattern matches nothing under Fastify here, which left
+          // requests unlogged; a named wildcard (path-to-regexp v8) matches every route.
+          forRoutes: [{ path: '*splat', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.MODELGATE_LOG_LEVEL,
             transport: logTransport(config.MODELGATE_LOG_FORMAT),
             // Credentials never reach the logs.
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
             autoLogging: { ignore: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url ?? '') },
           },
         }),
         DatabaseModule,
         RedisModule,
         ArtifactsModule,
+        AuditModule,
         AuthModule,
+        UsersModule,
+        ApiKeysModule,
         HealthModule,
         ModelsModule,
         EndpointsModule,

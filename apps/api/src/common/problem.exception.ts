@@ -3,11 +3,14 @@ import { ProblemCode, problemType, type Problem } from '@modelgate/contracts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
@@ -43,6 +46,16 @@ export class ProblemException extends HttpException {
   }
   static badInput(detail: string, errors?: Problem['errors']) {
     return new ProblemException(400, ProblemCode.badInput, detail, errors);
+  }
+  /** 401: no credentials, or ones that do not work (unknown, expired, revoked). */
+  static unauthenticated(detail: string) {
+    return new ProblemException(401, ProblemCode.unauthenticated, detail, undefined, { 'www-authenticate': 'Bearer realm="modelgate"' });
+  }
+  static forbidden(detail: string, code: string = ProblemCode.forbidden) {
+    return new ProblemException(403, code, detail);
+  }
+  static rateLimited(detail: string, retryAfterMs: number) {
+    return new ProblemException(429, ProblemCode.rateLimited, detail, undefined, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
   }
   static conflict(detail: string, code: string = ProblemCode.conflict) {
     return new ProblemException(409, code, detail);

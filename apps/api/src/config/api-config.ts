@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { integerFromEnv, parseEnv, SharedEnv } from '@modelgate/contracts';
+import { integerFromEnv, parseEnv, Password, SharedEnv } from '@modelgate/contracts';
 import { z } from 'zod';
 
 export const ApiEnv = z.object({
@@ -10,10 +10,22 @@ export const ApiEnv = z.object({
   MODELGATE_MAX_UPLOAD_BYTES: integerFromEnv(1, Number.MAX_SAFE_INTEGER).default(2 * 1024 ** 3),
   /** Largest JSON request body (predict payloads); a 224×224×3 image as JSON is ~3 MB. */
   MODELGATE_MAX_BODY_BYTES: integerFromEnv(1024, 1024 ** 3).default(32 * 1024 ** 2),
-  /** A model whose validation (loading it in onnxruntime) takes longer is refused. */
   /** The first admin, created on first start when no user exists (change the password in production). */
   MODELGATE_ADMIN_EMAIL: z.email().default('admin@modelgate.local'),
-  MODELGATE_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').default('modelgate-admin'),
+  MODELGATE_ADMIN_PASSWORD: Password.default('modelgate-admin'),
+  /** Dashboard sign-ins last this long (absolute; signing out or disabling the user ends them sooner). */
+  MODELGATE_SESSION_TTL_HOURS: integerFromEnv(1, 24 * 90).default(12),
+  /** Mark session cookies Secure (sent over HTTPS only). Turn on when the dashboard is served over TLS. */
+  MODELGATE_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /** Which proxies' X-Forwarded-For to believe for the client IP (audit log, login throttling): a Fastify trustProxy value. */
+  MODELGATE_TRUST_PROXY: z.string().min(1).default('loopback'),
+  /** Default token bucket for every API key and personal token (a key's own rateLimit overrides it). */
+  MODELGATE_RATE_LIMIT_PER_SEC: z.coerce.number().positive().max(1_000_000).default(100),
+  MODELGATE_RATE_LIMIT_BURST: integerFromEnv(1, 10_000_000).default(200),
+  /** Failed sign-ins allowed per account, and per client IP, in any 15 minutes before 429. */
+  MODELGATE_LOGIN_ATTEMPTS_PER_ACCOUNT: integerFromEnv(1, 1_000_000).default(10),
+  MODELGATE_LOGIN_ATTEMPTS_PER_IP: integerFromEnv(1, 1_000_000).default(100),
+  /** A model whose validation (loading it in onnxruntime) takes longer is refused. */
   MODELGATE_VALIDATION_TIMEOUT_MS: integerFromEnv(1000, 3_600_000).default(120_000),
   /** Memory the validating process may use; onnxruntime needs a few times a model's size to load it. */
   MODELGATE_VALIDATION_MEMORY_MB: integerFromEnv(64, 1024 * 1024).default(8192),

@@ -1,33 +1,45 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  AuditAction,
   Channel,
   CreateEndpointBody,
+  DeployBody,
+  RollbackBody,
+  decideSplit,
   EndpointConfig,
   PromoteBody,
   ProblemCode,
   type DeploymentEvent,
   type Endpoint,
   type EndpointList,
+  type Revision,
+  type RevisionKind,
   type RevisionList,
 } from '@modelgate/contracts';
-import { Prisma, type Db } from '@modelgate/db';
+import { Prisma, type Db, type Revision as RevisionRow } from '@modelgate/db';
+import { AuditService } from '../audit/audit.service.js';
+import { principalLabel, type RequestActor } from '../auth/principal.js';
 import { ProblemException } from '../common/problem.exception.js';
 import { parseRequest } from '../common/zod-validation.js';
 import { DB } from '../infrastructure/database.module.js';
 import { RedisBus } from '../infrastructure/redis.module.js';
-import { toEndpointView, toRevisionView, versionIdsOf, type StoredRoute, type VersionLabel } from './endpoint-view.js';
+import { toEndpointView, toRevisionView, versionIdsOf, type StoredRoute, type StoredShadow, type VersionLabel } from './endpoint-view.js';
 
 @Injectable()
 export class EndpointsService {
   constructor(
     @Inject(DB) private readonly db: Db,
     private readonly bus: RedisBus,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(body: unknown): Promise<Endpoint> {
+  async create(body: unknown, actor: RequestActor): Promise<Endpoint> {
     const { name, description, ...config } = parseRequest(CreateEndpointBody, body);
     try {
-      await this.db.endpoint.create({ data: { name, description, config: config as Prisma.InputJsonValue } });
+      await this.db.$transaction(async (tx) => {
+        const row = await tx.endpoint.create({ data: { name, description, config: config as Prisma.InputJsonValue } });
+        await this.audit.record(actor, { action: AuditAction.endpointCreate, target: { type: 'endpoint', id: row.id, label: name }, after: { description, config } }, tx);
+      });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
         throw ProblemException.conflict(`endpoint "${name}" already exists: pick another name or change it with PATCH /v1/endpoints/${name}`);
@@ -37,14 +49,26 @@ export class EndpointsService {
     return this.get(name);
   }
 
-  async updateConfig(name: string, body: unknown): Promise<Endpoint> {
+  async updateConfig(name: string, body: unknown, actor: RequestActor): Promise<Endpoint> {
     const patch = parseRequest(EndpointConfig.partial().extend({ description: CreateEndpointBody.shape.description.optional() }).strict(), body);
     const row = await this.findRow(name);
     const { description, ...configPatch } = patch;
     const config = EndpointConfig.parse({ ...(row.config as object), ...configPatch });
-    await this.db.endpoint.update({
-      where: { id: row.id },
-      data: { config: config as Prisma.InputJsonValue, ...(description !== undefined ? { description } : {}) },
+    await this.db.$transaction(async (tx) => {
+      await tx.endpoint.update({
+        where: { id: row.id },
+        data: { config: config as Prisma.InputJsonValue, ...(description !== undefined ? { description } : {}) },
+      });
+      await this.audit.record(
+        actor,
+        {
+          action: AuditAction.endpointUpdate,
+          target: { type: 'endpoint', id: row.id, label: name },
+          before: { description: row.description, config: row.config },
+          after: { description: description ?? row.description, config },
+        },
+        tx,
+      );
     });
     await this.announce(name, row.activeRevision?.number ?? 0, versionIdsOf(row.activeRevision ? [row.activeRevision] : []));
     return this.get(name);
@@ -70,49 +94,138 @@ export class EndpointsService {
   }
 
   /** Sends 100 % of the endpoint's traffic to one version, as a new revision. */
-  async promote(name: string, body: unknown, actor: string | null): Promise<Endpoint> {
+  async promote(name: string, body: unknown, actor: RequestActor): Promise<Endpoint> {
     const request = parseRequest(PromoteBody, body);
+    return this.changeRouting(name, request.expectedRevision, actor, AuditAction.endpointPromote, async (tx) => {
+      const version = await this.deployableVersion(tx, request.model, request.version);
+      return {
+        kind: 'promote',
+        routes: [{ versionId: version.id, weight: 100 }],
+        shadows: [],
+        reason: request.reason ?? `promote ${request.model}@v${request.version} to 100 %`,
+      };
+    });
+  }
+
+  /**
+   * Deploys any split plus shadows. Admins may deploy anything; a data scientist's split must keep
+   * at least half the traffic on the current primary (contracts' decideSplit).
+   */
+  async deploy(name: string, body: unknown, actor: RequestActor): Promise<Endpoint> {
+    const request = parseRequest(DeployBody, body);
+    return this.changeRouting(name, request.expectedRevision, actor, AuditAction.endpointDeploy, async (tx, active) => {
+      const routes: StoredRoute[] = [];
+      for (const route of request.routes) routes.push({ versionId: (await this.deployableVersion(tx, route.model, route.version)).id, weight: route.weight });
+      const shadows: StoredShadow[] = [];
+      for (const shadow of request.shadows) shadows.push({ versionId: (await this.deployableVersion(tx, shadow.model, shadow.version)).id, percent: shadow.percent });
+      if (actor.principal?.kind === 'user') {
+        const activeRoutes = (active?.routes ?? []) as unknown as StoredRoute[];
+        const labels = await this.labelsFor([...activeRoutes, ...routes].map((route) => route.versionId), tx);
+        const asSplit = (list: StoredRoute[]) =>
+          list.map((route) => ({ version: route.versionId, weight: route.weight, label: labelText(labels.get(route.versionId)) }));
+        const decision = decideSplit(actor.principal.user.role, asSplit(activeRoutes), asSplit(routes));
+        if (!decision.allowed) throw ProblemException.forbidden(decision.reason);
+      }
+      const described = request.routes.map((route) => `${route.model}@v${route.version} ${route.weight} %`).join(', ');
+      return { kind: routes.length > 1 ? 'canary' : 'deploy', routes, shadows, reason: request.reason ?? `deploy ${described}` };
+    });
+  }
+
+  /**
+   * Goes back to the previous revision (or the named one) by writing a new revision that copies
+   * its routes and shadows: history is never rewritten, and rolling back a rollback undoes it.
+   */
+  async rollback(name: string, body: unknown, actor: RequestActor): Promise<Endpoint> {
+    const request = parseRequest(RollbackBody, body);
+    return this.changeRouting(name, request.expectedRevision, actor, AuditAction.endpointRollback, async (tx, active, endpointId) => {
+      const targetNumber = request.toRevision ?? (active ? active.number - 1 : 0);
+      if (!active || targetNumber < 1) throw ProblemException.conflict(`endpoint "${name}" has no earlier revision to roll back to`);
+      if (targetNumber === active.number) throw ProblemException.conflict(`revision ${targetNumber} is already the active revision of "${name}"`);
+      const target = await tx.revision.findUnique({ where: { endpointId_number: { endpointId, number: targetNumber } } });
+      if (!target) throw ProblemException.notFound(`endpoint "${name}" has no revision ${targetNumber}`);
+      const routes = target.routes as unknown as StoredRoute[];
+      const shadows = target.shadows as unknown as StoredShadow[];
+      for (const versionId of versionIdsOf([target])) await this.lockDeployable(tx, versionId);
+      return { kind: 'rollback', routes, shadows, reason: request.reason ?? `roll back to revision ${targetNumber}` };
+    });
+  }
+
+  /**
+   * The one way routing changes: lock the endpoint row, check expectedRevision, build the new
+   * revision, make it active, audit it in the same transaction, then tell every process.
+   */
+  private async changeRouting(
+    name: string,
+    expectedRevision: number,
+    actor: RequestActor,
+    action: AuditAction,
+    build: (tx: Prisma.TransactionClient, active: RevisionRow | null, endpointId: string) => Promise<NewRevision>,
+  ): Promise<Endpoint> {
     const revision = await this.db.$transaction(async (tx) => {
-      // The row lock makes "check expectedRevision, then write" atomic: of two concurrent promotes
+      // The row lock makes "check expectedRevision, then write" atomic: of two concurrent changes
       // made against the same revision, exactly one wins and the other gets 409.
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM endpoints WHERE name = ${name} FOR UPDATE`;
       const endpointId = locked[0]?.id;
       if (!endpointId) throw ProblemException.notFound(`endpoint "${name}" does not exist`);
       const endpoint = await tx.endpoint.findUniqueOrThrow({ where: { id: endpointId }, include: { activeRevision: true } });
       const current = endpoint.activeRevision?.number ?? 0;
-      if (current !== request.expectedRevision) {
+      if (current !== expectedRevision) {
         throw ProblemException.conflict(
-          `endpoint "${name}" is at revision ${current}, but this change was made against revision ${request.expectedRevision}: reload it and retry with expectedRevision ${current}`,
+          `endpoint "${name}" is at revision ${current}, but this change was made against revision ${expectedRevision}: reload it and retry with expectedRevision ${current}`,
           ProblemCode.staleRevision,
         );
       }
-      const version = await tx.modelVersion.findFirst({ where: { model: { name: request.model }, version: request.version } });
-      if (!version) throw ProblemException.notFound(`model "${request.model}" has no version ${request.version}`);
-      // Shares the row lock archiveVersion takes: an archive running now either finishes first
-      // (and is seen here) or waits and then sees this revision routing to the version.
-      const [lockedVersion] = await tx.$queryRaw<{ archived_at: Date | null }[]>`SELECT archived_at FROM model_versions WHERE id = ${version.id}::uuid FOR SHARE`;
-      if (lockedVersion?.archived_at) {
-        throw ProblemException.conflict(`model "${request.model}" version ${request.version} is archived and cannot receive traffic`);
-      }
-      if (version.status !== 'ready') throw ProblemException.conflict(`model "${request.model}" version ${request.version} is ${version.status}, not ready`);
+      const next = await build(tx, endpoint.activeRevision, endpointId);
       const last = await tx.revision.aggregate({ where: { endpointId }, _max: { number: true } });
-      const routes: StoredRoute[] = [{ versionId: version.id, weight: 100 }];
       const created = await tx.revision.create({
         data: {
           endpointId,
           number: (last._max.number ?? 0) + 1,
-          kind: 'promote',
-          routes: routes as unknown as Prisma.InputJsonValue,
-          shadows: [],
-          reason: request.reason ?? `promote ${request.model}@v${request.version} to 100 %`,
-          createdBy: actor,
+          kind: next.kind,
+          routes: next.routes as unknown as Prisma.InputJsonValue,
+          shadows: next.shadows as unknown as Prisma.InputJsonValue,
+          reason: next.reason,
+          createdBy: actor.principal ? principalLabel(actor.principal) : null,
         },
       });
       await tx.endpoint.update({ where: { id: endpointId }, data: { activeRevisionId: created.id } });
+      const labels = await this.labelsFor(versionIdsOf(endpoint.activeRevision ? [endpoint.activeRevision, created] : [created]), tx);
+      await this.audit.record(
+        actor,
+        {
+          action,
+          target: { type: 'endpoint', id: endpointId, label: name },
+          before: endpoint.activeRevision ? routingOf(toRevisionView(endpoint.activeRevision, labels)) : null,
+          after: routingOf(toRevisionView(created, labels)),
+          detail: next.reason,
+        },
+        tx,
+      );
       return created;
     });
-    await this.announce(name, revision.number, [(revision.routes as unknown as StoredRoute[])[0]!.versionId]);
+    await this.announce(name, revision.number, versionIdsOf([revision]));
     return this.get(name);
+  }
+
+  /** A version that may receive traffic: exists, ready, not archived, and locked against archiving. */
+  private async deployableVersion(tx: Prisma.TransactionClient, model: string, versionNumber: number) {
+    const version = await tx.modelVersion.findFirst({ where: { model: { name: model }, version: versionNumber } });
+    if (!version) throw ProblemException.notFound(`model "${model}" has no version ${versionNumber}`);
+    await this.lockDeployable(tx, version.id);
+    return version;
+  }
+
+  /**
+   * Shares the row lock archiveVersion takes: an archive running now either finishes first (and
+   * is seen here) or waits and then sees the new revision routing to the version.
+   */
+  private async lockDeployable(tx: Prisma.TransactionClient, versionId: string) {
+    const [row] = await tx.$queryRaw<{ archived_at: Date | null; status: string; version: number; model: string }[]>`
+      SELECT v.archived_at, v.status::text AS status, v.version, m.name AS model
+      FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ${versionId}::uuid FOR SHARE OF v`;
+    if (!row) throw ProblemException.notFound(`a version this revision routes to no longer exists`);
+    if (row.archived_at) throw ProblemException.conflict(`model "${row.model}" version ${row.version} is archived and cannot receive traffic`);
+    if (row.status !== 'ready') throw ProblemException.conflict(`model "${row.model}" version ${row.version} is ${row.status}, not ready`);
   }
 
   /** Routing caches in every API process and the workers' queue hosts listen for this. */
@@ -127,12 +240,29 @@ export class EndpointsService {
     return row;
   }
 
-  private async labelsFor(versionIds: string[]): Promise<Map<string, VersionLabel>> {
+  private async labelsFor(versionIds: string[], client: Pick<Db, 'modelVersion'> = this.db): Promise<Map<string, VersionLabel>> {
     if (versionIds.length === 0) return new Map();
-    const versions = await this.db.modelVersion.findMany({
+    const versions = await client.modelVersion.findMany({
       where: { id: { in: versionIds } },
       select: { id: true, version: true, model: { select: { name: true } } },
     });
     return new Map(versions.map((v) => [v.id, { model: v.model.name, version: v.version }]));
   }
 }
+
+interface NewRevision {
+  kind: Exclude<RevisionKind, 'auto-rollback' | 'auto-promote'>;
+  routes: StoredRoute[];
+  shadows: StoredShadow[];
+  reason: string;
+}
+
+/** What the audit log keeps of a revision: its number, kind and the split in words people read. */
+const routingOf = (revision: Revision) => ({
+  revision: revision.number,
+  kind: revision.kind,
+  routes: revision.routes.map((route) => ({ version: `${route.model}@v${route.version}`, weight: route.weight })),
+  shadows: revision.shadows.map((shadow) => ({ version: `${shadow.model}@v${shadow.version}`, percent: shadow.percent })),
+});
+
+const labelText = (label: VersionLabel | undefined) => (label ? `${label.model}@v${label.version}` : undefined);

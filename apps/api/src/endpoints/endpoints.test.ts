@@ -1,6 +1,6 @@
 import { buildGemmModel } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, modelForm } from '../test-support/http.js';
+import { modelForm } from '../test-support/http.js';
 import { startTestStack, type TestStack } from '../test-support/test-stack.js';
 
 let stack: TestStack;
@@ -8,7 +8,7 @@ let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();
   for (const outFeatures of [2, 3]) {
-    const res = await http(stack.apiUrl, 'POST', '/v1/models/scorer/versions', modelForm(buildGemmModel({ inFeatures: 4, outFeatures, batchDim: 'N' })));
+    const res = await stack.api('POST', '/v1/models/scorer/versions', modelForm(buildGemmModel({ inFeatures: 4, outFeatures, batchDim: 'N' })));
     expect(res.status).toBe(201);
   }
 });
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe('endpoints', () => {
   it('creates an endpoint with default configuration and no revision', async () => {
-    const res = await http(stack.apiUrl, 'POST', '/v1/endpoints', { name: 'fraud', description: 'scores payments' });
+    const res = await stack.api('POST', '/v1/endpoints', { name: 'fraud', description: 'scores payments' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       name: 'fraud',
@@ -29,10 +29,10 @@ describe('endpoints', () => {
   });
 
   it('refuses a duplicate name with 409 and a bad body with 400 naming each field', async () => {
-    const duplicate = await http(stack.apiUrl, 'POST', '/v1/endpoints', { name: 'fraud' });
+    const duplicate = await stack.api('POST', '/v1/endpoints', { name: 'fraud' });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.detail).toMatch(/endpoint "fraud" already exists/);
-    const bad = await http(stack.apiUrl, 'POST', '/v1/endpoints', { name: 'X', timeoutMs: -1, surprise: true });
+    const bad = await stack.api('POST', '/v1/endpoints', { name: 'X', timeoutMs: -1, surprise: true });
     expect(bad.status).toBe(400);
     const paths = bad.body.errors.map((error: { path: string }) => error.path);
     expect(paths).toEqual(expect.arrayContaining(['body.name', 'body.timeoutMs']));
@@ -40,56 +40,56 @@ describe('endpoints', () => {
   });
 
   it('refuses a body that is not JSON with 400', async () => {
-    const res = await http(stack.apiUrl, 'POST', '/v1/endpoints', '{"name": ', { 'content-type': 'application/json' });
+    const res = await stack.api('POST', '/v1/endpoints', '{"name": ', { 'content-type': 'application/json' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('promotes a version to 100 % as revision 1, then 2, keeping history', async () => {
-    const first = await http(stack.apiUrl, 'POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 1, expectedRevision: 0 });
+    const first = await stack.api('POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 1, expectedRevision: 0 });
     expect(first.status).toBe(200);
     expect(first.body.activeRevision).toMatchObject({ number: 1, kind: 'promote', routes: [{ model: 'scorer', version: 1, weight: 100 }], shadows: [] });
-    const second = await http(stack.apiUrl, 'POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 2, expectedRevision: 1, reason: 'better recall' });
+    const second = await stack.api('POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 2, expectedRevision: 1, reason: 'better recall' });
     expect(second.status).toBe(200);
     expect(second.body.activeRevision).toMatchObject({ number: 2, reason: 'better recall', routes: [{ version: 2, weight: 100 }] });
-    const history = await http(stack.apiUrl, 'GET', '/v1/endpoints/fraud/revisions');
+    const history = await stack.api('GET', '/v1/endpoints/fraud/revisions');
     expect(history.body.items.map((revision: { number: number }) => revision.number)).toEqual([2, 1]);
-    const list = await http(stack.apiUrl, 'GET', '/v1/endpoints');
+    const list = await stack.api('GET', '/v1/endpoints');
     expect(list.body.items[0].activeRevision.number).toBe(2);
   });
 
   it('refuses a stale expectedRevision with 409 and changes nothing', async () => {
-    const stale = await http(stack.apiUrl, 'POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 1, expectedRevision: 1 });
+    const stale = await stack.api('POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 1, expectedRevision: 1 });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('stale_revision');
     expect(stale.body.detail).toMatch(/is at revision 2, but this change was made against revision 1/);
-    const endpoint = await http(stack.apiUrl, 'GET', '/v1/endpoints/fraud');
+    const endpoint = await stack.api('GET', '/v1/endpoints/fraud');
     expect(endpoint.body.activeRevision.number).toBe(2);
   });
 
   it('lets exactly one of two concurrent promotes against the same revision win', async () => {
     const [a, b] = await Promise.all([
-      http(stack.apiUrl, 'POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 1, expectedRevision: 2 }),
-      http(stack.apiUrl, 'POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 2, expectedRevision: 2 }),
+      stack.api('POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 1, expectedRevision: 2 }),
+      stack.api('POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 2, expectedRevision: 2 }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(await stack.db.revision.count()).toBe(3);
   });
 
   it('answers unknown endpoints, models and versions with 404', async () => {
-    expect((await http(stack.apiUrl, 'GET', '/v1/endpoints/missing')).status).toBe(404);
-    expect((await http(stack.apiUrl, 'POST', '/v1/endpoints/missing/promote', { model: 'scorer', version: 1, expectedRevision: 0 })).status).toBe(404);
-    const version = await http(stack.apiUrl, 'POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 9, expectedRevision: 3 });
+    expect((await stack.api('GET', '/v1/endpoints/missing')).status).toBe(404);
+    expect((await stack.api('POST', '/v1/endpoints/missing/promote', { model: 'scorer', version: 1, expectedRevision: 0 })).status).toBe(404);
+    const version = await stack.api('POST', '/v1/endpoints/fraud/promote', { model: 'scorer', version: 9, expectedRevision: 3 });
     expect(version.status).toBe(404);
     expect(version.body.detail).toBe('model "scorer" has no version 9');
   });
 
   it('updates configuration with PATCH and validates it', async () => {
-    const ok = await http(stack.apiUrl, 'PATCH', '/v1/endpoints/fraud', { timeoutMs: 5000 });
+    const ok = await stack.api('PATCH', '/v1/endpoints/fraud', { timeoutMs: 5000 });
     expect(ok.status).toBe(200);
     expect(ok.body.config.timeoutMs).toBe(5000);
     expect(ok.body.config.placement).toBe('worker');
-    const bad = await http(stack.apiUrl, 'PATCH', '/v1/endpoints/fraud', { placement: 'moon' });
+    const bad = await stack.api('PATCH', '/v1/endpoints/fraud', { placement: 'moon' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('body.placement');
   });

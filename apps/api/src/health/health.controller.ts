@@ -1,11 +1,13 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Db } from '@modelgate/db';
+import { Public } from '../auth/auth.decorators.js';
 import { DB } from '../infrastructure/database.module.js';
 import { RedisBus } from '../infrastructure/redis.module.js';
 
 /** Liveness says the process runs; readiness says it can serve (PostgreSQL and Redis answer). */
 @Controller()
+@Public()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

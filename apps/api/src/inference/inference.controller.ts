@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import type { PredictResponse } from '@modelgate/contracts';
+import { Action, type PredictResponse } from '@modelgate/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Requires } from '../auth/auth.decorators.js';
 import { InferenceService } from './inference.service.js';
 
 @Controller('v1/endpoints')
@@ -8,6 +9,7 @@ export class InferenceController {
   constructor(private readonly inference: InferenceService) {}
 
   @Post(':endpoint/predict')
+  @Requires(Action.predict)
   @HttpCode(200)
   async predict(
     @Param('endpoint') endpoint: string,

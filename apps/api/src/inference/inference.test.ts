@@ -1,20 +1,20 @@
 import { buildGemmModel, defaultGemmParameters, loadReferenceModel } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileForm, http, modelForm } from '../test-support/http.js';
+import { fileForm, modelForm } from '../test-support/http.js';
 import { startTestStack, type TestStack } from '../test-support/test-stack.js';
 
 let stack: TestStack;
 
 async function deploy(endpoint: string, model: string, form: FormData, config: Record<string, unknown> = {}) {
-  const upload = await http(stack.apiUrl, 'POST', `/v1/models/${model}/versions`, form);
+  const upload = await stack.api('POST', `/v1/models/${model}/versions`, form);
   expect(upload.status).toBe(201);
-  expect((await http(stack.apiUrl, 'POST', '/v1/endpoints', { name: endpoint, ...config })).status).toBe(201);
-  const promoted = await http(stack.apiUrl, 'POST', `/v1/endpoints/${endpoint}/promote`, { model, version: upload.body.version, expectedRevision: 0 });
+  expect((await stack.api('POST', '/v1/endpoints', { name: endpoint, ...config })).status).toBe(201);
+  const promoted = await stack.api('POST', `/v1/endpoints/${endpoint}/promote`, { model, version: upload.body.version, expectedRevision: 0 });
   expect(promoted.status).toBe(200);
 }
 
 const predict = (endpoint: string, body: unknown, headers?: Record<string, string>) =>
-  http(stack.apiUrl, 'POST', `/v1/endpoints/${endpoint}/predict`, body, headers);
+  stack.api('POST', `/v1/endpoints/${endpoint}/predict`, body, headers);
 
 /** y = x · W + b, computed here by hand in float64 for comparison. */
 function gemmByHand(x: number[][], weights: number[][], bias: number[]) {
@@ -100,7 +100,7 @@ describe('POST /v1/endpoints/{e}/predict', () => {
 
   it('answers unknown endpoints with 404 and endpoints with nothing deployed with 409', async () => {
     expect((await predict('nowhere', { inputs: { x: [[1, 2, 3, 4]] } })).status).toBe(404);
-    await http(stack.apiUrl, 'POST', '/v1/endpoints', { name: 'empty' });
+    await stack.api('POST', '/v1/endpoints', { name: 'empty' });
     const empty = await predict('empty', { inputs: { x: [[1, 2, 3, 4]] } });
     expect(empty.status).toBe(409);
     expect(empty.body.detail).toMatch(/no deployed version yet: promote one/);
@@ -114,9 +114,9 @@ describe('POST /v1/endpoints/{e}/predict', () => {
   });
 
   it('serves a newly promoted version without restarting the worker', async () => {
-    const upload = await http(stack.apiUrl, 'POST', '/v1/models/gemm-model/versions', modelForm(buildGemmModel({ inFeatures: 4, outFeatures: 3, batchDim: 'N' })));
+    const upload = await stack.api('POST', '/v1/models/gemm-model/versions', modelForm(buildGemmModel({ inFeatures: 4, outFeatures: 3, batchDim: 'N' })));
     expect(upload.body.version).toBe(2);
-    const promoted = await http(stack.apiUrl, 'POST', '/v1/endpoints/gemm/promote', { model: 'gemm-model', version: 2, expectedRevision: 1 });
+    const promoted = await stack.api('POST', '/v1/endpoints/gemm/promote', { model: 'gemm-model', version: 2, expectedRevision: 1 });
     expect(promoted.status).toBe(200);
     const res = await predict('gemm', { instances: [[1, 2, 3, 4]] });
     expect(res.status).toBe(200);
@@ -125,7 +125,7 @@ describe('POST /v1/endpoints/{e}/predict', () => {
   });
 
   it('never computes in the API: with the worker stopped, predict times out with 504', async () => {
-    expect((await http(stack.apiUrl, 'PATCH', '/v1/endpoints/gemm', { timeoutMs: 1000 })).status).toBe(200);
+    expect((await stack.api('PATCH', '/v1/endpoints/gemm', { timeoutMs: 1000 })).status).toBe(200);
     stack.worker.kill('SIGKILL');
     await new Promise((resolve) => stack.worker.once('exit', resolve));
     const res = await predict('gemm', { instances: [[1, 2, 3, 4]] });

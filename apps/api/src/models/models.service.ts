@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  AuditAction,
   ModelName,
   ProblemCode,
   UpdateVersionBody,
@@ -17,6 +18,8 @@ import { InvalidModelError, inspectModelIsolated } from '@modelgate/runtime';
 import type { ArtifactStore } from '@modelgate/runtime/artifacts';
 import type { FastifyRequest } from 'fastify';
 import { ARTIFACT_STORE } from '../artifacts/artifacts.module.js';
+import { AuditService } from '../audit/audit.service.js';
+import { principalLabel, type RequestActor } from '../auth/principal.js';
 import { ProblemException } from '../common/problem.exception.js';
 import { parseRequest } from '../common/zod-validation.js';
 import { API_CONFIG, type ApiConfig } from '../config/api-config.js';
@@ -39,13 +42,14 @@ export class ModelsService {
     @Inject(DB) private readonly db: Db,
     @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /**
    * Upload → validate in an isolated process → store → one transaction for the rows. Re-uploading
    * bytes a model already has returns that version instead of a duplicate (same sha256 = same model).
    */
-  async uploadVersion(modelName: string, request: FastifyRequest): Promise<UploadOutcome> {
+  async uploadVersion(modelName: string, request: FastifyRequest, actor: RequestActor): Promise<UploadOutcome> {
     const checkedName = ModelName.safeParse(modelName);
     if (!checkedName.success) {
       throw ProblemException.badInput(`"${modelName}" is not a valid model name: ${checkedName.error.issues[0]?.message}`, [
@@ -99,9 +103,16 @@ export class ModelsService {
             facts: inspection.facts as unknown as Prisma.InputJsonValue,
             warnings: inspection.warnings,
             metadata: upload.metadata as Prisma.InputJsonValue,
+            createdBy: actor.principal ? principalLabel(actor.principal) : null,
           },
         });
         await tx.model.update({ where: { id: model.id }, data: { updatedAt: new Date() } });
+        const view = toVersionView(version, name);
+        await this.audit.record(
+          actor,
+          { action: AuditAction.versionUpload, target: versionTarget(view), after: { sha256: view.sha256, sizeBytes: view.sizeBytes, fileName: view.fileName, metadata: view.metadata } },
+          tx,
+        );
         return { row: version, created: true };
       });
       if (outcome.created) this.logger.log(`model ${name} v${outcome.row.version} stored (${upload.sha256}, ${upload.sizeBytes} bytes)`);
@@ -145,7 +156,7 @@ export class ModelsService {
   }
 
   /** Replaces the given metadata fields (null clears one); the artifact and signature never change. */
-  async updateVersion(modelName: string, versionParam: string, body: unknown): Promise<ModelVersion> {
+  async updateVersion(modelName: string, versionParam: string, body: unknown, actor: RequestActor): Promise<ModelVersion> {
     const patch = parseRequest(UpdateVersionBody, body);
     const row = await this.findVersionRow(modelName, versionParam);
     if (patch.sampleInput) assertSampleInputFits(row.signature as unknown as Signature, patch.sampleInput, 'body');
@@ -154,8 +165,13 @@ export class ModelsService {
       if (value === null) delete metadata[field];
       else if (value !== undefined) metadata[field] = value;
     }
-    const updated = await this.db.modelVersion.update({ where: { id: row.id }, data: { metadata: metadata as Prisma.InputJsonValue } });
-    return toVersionView(updated, modelName);
+    const updated = await this.db.$transaction(async (tx) => {
+      const changed = await tx.modelVersion.update({ where: { id: row.id }, data: { metadata: metadata as Prisma.InputJsonValue } });
+      const view = toVersionView(changed, modelName);
+      await this.audit.record(actor, { action: AuditAction.versionUpdate, target: versionTarget(view), before: row.metadata, after: changed.metadata }, tx);
+      return view;
+    });
+    return updated;
   }
 
   /**
@@ -164,7 +180,7 @@ export class ModelsService {
    * to it. The version row is locked so a promote running at the same time either sees the archive
    * or is seen by it (promote takes the same row lock).
    */
-  async archiveVersion(modelName: string, versionParam: string): Promise<ModelVersion> {
+  async archiveVersion(modelName: string, versionParam: string, actor: RequestActor): Promise<ModelVersion> {
     const found = await this.findVersionRow(modelName, versionParam);
     const row = await this.db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM model_versions WHERE id = ${found.id}::uuid FOR UPDATE`;
@@ -182,7 +198,13 @@ export class ModelsService {
           ProblemCode.versionInUse,
         );
       }
-      return tx.modelVersion.update({ where: { id: found.id }, data: { archivedAt: new Date() } });
+      const archived = await tx.modelVersion.update({ where: { id: found.id }, data: { archivedAt: new Date() } });
+      await this.audit.record(
+        actor,
+        { action: AuditAction.versionArchive, target: versionTarget(toVersionView(archived, modelName)), before: { archivedAt: null }, after: { archivedAt: archived.archivedAt } },
+        tx,
+      );
+      return archived;
     });
     return toVersionView(row, modelName);
   }
@@ -224,3 +246,5 @@ export class ModelsService {
     };
   }
 }
+
+const versionTarget = (version: ModelVersion) => ({ type: 'model_version', id: version.id, label: `${version.model}@v${version.version}` });

@@ -10,7 +10,7 @@ import {
   type ReferenceTensor,
 } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileForm, http } from '../test-support/http.js';
+import { fileForm } from '../test-support/http.js';
 import { startTestStack, type TestStack } from '../test-support/test-stack.js';
 
 /**
@@ -61,8 +61,8 @@ function expectWithinTolerance(got: unknown[], want: ReferenceTensor, tolerance:
     const actual = got[i];
     if (expected === 'NaN') return expect(actual, `${where}[${i}]`).toBe('NaN');
     if (typeof expected === 'string' || typeof expected === 'boolean') return expect(actual, `${where}[${i}]`).toBe(expected);
-    const difference = Math.abs((actual as number) - expected);
-    const allowed = tolerance.atol + tolerance.rtol * Math.abs(expected);
+    const difference = Math.abs((actual as number) - (expected as number));
+    const allowed = tolerance.atol + tolerance.rtol * Math.abs(expected as number);
     if (!(difference <= allowed)) expect.fail(`${where}[${i}]: got ${actual}, want ${expected} (|diff| ${difference} > ${allowed})`);
   });
 }
@@ -79,7 +79,7 @@ describe.each(servable.map((model) => [model.name, model] as [string, ReferenceM
   let signature: Signature;
 
   it('uploads, and its signature is what onnxruntime reads from the file and fits every reference case', async () => {
-    const res = await http(stack.apiUrl, 'POST', `/v1/models/${name}/versions`, await fileForm(model.path));
+    const res = await stack.api('POST', `/v1/models/${name}/versions`, await fileForm(model.path));
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     signature = res.body.signature;
     const loaded = await OnnxModel.load(model.path);
@@ -98,9 +98,9 @@ describe.each(servable.map((model) => [model.name, model] as [string, ReferenceM
         if (spec?.isTensor) expect(spec.dtype).toBe(tensor.dtype);
       }
     }
-    const deployed = await http(stack.apiUrl, 'POST', '/v1/endpoints', { name: `ref-${name}`.slice(0, 63) });
+    const deployed = await stack.api('POST', '/v1/endpoints', { name: `ref-${name}`.slice(0, 63) });
     expect(deployed.status).toBe(201);
-    const promoted = await http(stack.apiUrl, 'POST', `/v1/endpoints/ref-${name}`.slice(0, 77) + '/promote', { model: name, version: 1, expectedRevision: 0 });
+    const promoted = await stack.api('POST', `/v1/endpoints/ref-${name}`.slice(0, 77) + '/promote', { model: name, version: 1, expectedRevision: 0 });
     expect(promoted.status).toBe(200);
   });
 
@@ -111,7 +111,7 @@ describe.each(servable.map((model) => [model.name, model] as [string, ReferenceM
     try {
       for (const [index, testCase] of model.reference.cases.entries()) {
         const inputs = Object.fromEntries(Object.entries(testCase.inputs).map(([inputName, t]) => [inputName, { shape: t.shape, data: t.data }]));
-        const res = await http(stack.apiUrl, 'POST', `/v1/endpoints/ref-${name}`.slice(0, 77) + '/predict', { inputs });
+        const res = await stack.api('POST', `/v1/endpoints/ref-${name}`.slice(0, 77) + '/predict', { inputs });
         expect(res.status, `case ${index}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
         const nonTensorOutputs = signature.outputs.filter((output) => !output.isTensor).map((output) => output.name);
         for (const hidden of nonTensorOutputs) expect(res.body.outputs).not.toHaveProperty(hidden);
@@ -144,7 +144,7 @@ describe.each(servable.map((model) => [model.name, model] as [string, ReferenceM
 describe('the unloadable published model', () => {
   it('covers every model in fixtures/models: the rest are served above, and invalid-mnist-opset1 is refused', async () => {
     expect(models.map((model) => model.name).sort()).toEqual([...servable.map((model) => model.name), 'invalid-mnist-opset1'].sort());
-    const res = await http(stack.apiUrl, 'POST', '/v1/models/invalid-mnist-opset1/versions', await fileForm(loadReferenceModel('invalid-mnist-opset1').path));
+    const res = await stack.api('POST', '/v1/models/invalid-mnist-opset1/versions', await fileForm(loadReferenceModel('invalid-mnist-opset1').path));
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/onnxruntime 1\.30 cannot load this model: .*Could not find an implementation for Add\(1\)/);
   });

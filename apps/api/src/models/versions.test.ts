@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { buildGemmModel } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http as call, modelForm } from '../test-support/http.js';
-import { filesUnder, startTestStack, type TestStack } from '../test-support/test-stack.js';
+import { modelForm } from '../test-support/http.js';
+import { bearer, filesUnder, startTestStack, type TestStack } from '../test-support/test-stack.js';
 
 let stack: TestStack;
 
@@ -15,7 +15,7 @@ afterAll(async () => {
 
 const gemm = (outFeatures: number) => buildGemmModel({ inFeatures: 4, outFeatures, batchDim: 'N' });
 const upload = (model: string, bytes: Uint8Array, metadata?: unknown) =>
-  call(stack.apiUrl, 'POST', `/v1/models/${model}/versions`, modelForm(bytes, metadata === undefined ? {} : { metadata }));
+  stack.api('POST', `/v1/models/${model}/versions`, modelForm(bytes, metadata === undefined ? {} : { metadata }));
 
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
@@ -58,7 +58,7 @@ describe('a refused upload', () => {
           const request = http.request(`${stack.apiUrl}/v1/models/Not_Valid/versions`, {
             method: 'POST',
             agent: false,
-            headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(body.byteLength) },
+            headers: { ...bearer(stack.adminToken), 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(body.byteLength) },
           });
           request.on('response', (response) => {
             response.resume();
@@ -78,7 +78,7 @@ describe('an aborted upload', () => {
     const boundary = 'modelgate-abort-test';
     const request = http.request(`${stack.apiUrl}/v1/models/aborted/versions`, {
       method: 'POST',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(20 * 1024 * 1024) },
+      headers: { ...bearer(stack.adminToken), 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(20 * 1024 * 1024) },
     });
     request.on('error', () => undefined);
     request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="model.onnx"\r\nContent-Type: application/octet-stream\r\n\r\n`);
@@ -105,8 +105,8 @@ describe('PATCH /v1/models/{model}/versions/{v}', () => {
   });
 
   it('edits description, tags, metrics and sample input; null clears a field; the artifact never changes', async () => {
-    const before = await call(stack.apiUrl, 'GET', '/v1/models/with-sample/versions/1');
-    const res = await call(stack.apiUrl, 'PATCH', '/v1/models/with-sample/versions/1', {
+    const before = await stack.api('GET', '/v1/models/with-sample/versions/1');
+    const res = await stack.api('PATCH', '/v1/models/with-sample/versions/1', {
       tags: ['fraud', 'baseline'],
       metrics: { auc: 0.91, dataset: 'march' },
       description: null,
@@ -123,15 +123,15 @@ describe('PATCH /v1/models/{model}/versions/{v}', () => {
   });
 
   it('refuses an empty patch, unknown fields and a sample input that does not fit', async () => {
-    const empty = await call(stack.apiUrl, 'PATCH', '/v1/models/with-sample/versions/1', {});
+    const empty = await stack.api('PATCH', '/v1/models/with-sample/versions/1', {});
     expect(empty.status).toBe(400);
     expect(empty.body.detail).toMatch(/send at least one of description, tags, metrics, sampleInput/);
-    const unknown = await call(stack.apiUrl, 'PATCH', '/v1/models/with-sample/versions/1', { sha256: 'x' });
+    const unknown = await stack.api('PATCH', '/v1/models/with-sample/versions/1', { sha256: 'x' });
     expect(unknown.status).toBe(400);
-    const misfit = await call(stack.apiUrl, 'PATCH', '/v1/models/with-sample/versions/1', { sampleInput: { inputs: { y: [[1, 2, 3, 4]] } } });
+    const misfit = await stack.api('PATCH', '/v1/models/with-sample/versions/1', { sampleInput: { inputs: { y: [[1, 2, 3, 4]] } } });
     expect(misfit.status).toBe(400);
     expect(misfit.body.detail).toMatch(/body\.sampleInput does not fit the model's signature: .*"y"/);
-    expect((await call(stack.apiUrl, 'PATCH', '/v1/models/with-sample/versions/9', { tags: [] })).status).toBe(404);
+    expect((await stack.api('PATCH', '/v1/models/with-sample/versions/9', { tags: [] })).status).toBe(404);
   });
 });
 
@@ -139,29 +139,29 @@ describe('archiving', () => {
   beforeAll(async () => {
     expect((await upload('archivable', gemm(2))).status).toBe(201);
     expect((await upload('archivable', gemm(3))).status).toBe(201);
-    expect((await call(stack.apiUrl, 'POST', '/v1/endpoints', { name: 'live' })).status).toBe(201);
-    expect((await call(stack.apiUrl, 'POST', '/v1/endpoints/live/promote', { model: 'archivable', version: 2, expectedRevision: 0 })).status).toBe(200);
+    expect((await stack.api('POST', '/v1/endpoints', { name: 'live' })).status).toBe(201);
+    expect((await stack.api('POST', '/v1/endpoints/live/promote', { model: 'archivable', version: 2, expectedRevision: 0 })).status).toBe(200);
   });
 
   it('refuses to archive a version an endpoint routes to, naming the endpoint', async () => {
-    const res = await call(stack.apiUrl, 'DELETE', '/v1/models/archivable/versions/2');
+    const res = await stack.api('DELETE', '/v1/models/archivable/versions/2');
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('version_in_use');
     expect(res.body.detail).toBe('archivable v2 still receives traffic from endpoint "live" (revision 1): promote another version there before archiving it');
-    expect((await call(stack.apiUrl, 'GET', '/v1/models/archivable/versions/2')).body.archivedAt).toBeNull();
+    expect((await stack.api('GET', '/v1/models/archivable/versions/2')).body.archivedAt).toBeNull();
   });
 
   it('archives a version nobody routes to: still readable, no longer deployable, numbering goes on', async () => {
-    const res = await call(stack.apiUrl, 'DELETE', '/v1/models/archivable/versions/1');
+    const res = await stack.api('DELETE', '/v1/models/archivable/versions/1');
     expect(res.status).toBe(200);
     expect(res.body.archivedAt).toEqual(expect.any(String));
-    expect((await call(stack.apiUrl, 'DELETE', '/v1/models/archivable/versions/1')).status).toBe(200);
-    const model = await call(stack.apiUrl, 'GET', '/v1/models/archivable');
+    expect((await stack.api('DELETE', '/v1/models/archivable/versions/1')).status).toBe(200);
+    const model = await stack.api('GET', '/v1/models/archivable');
     expect(model.body.versions.map((v: { version: number; archivedAt: string | null }) => [v.version, v.archivedAt !== null])).toEqual([
       [2, false],
       [1, true],
     ]);
-    const promote = await call(stack.apiUrl, 'POST', '/v1/endpoints/live/promote', { model: 'archivable', version: 1, expectedRevision: 1 });
+    const promote = await stack.api('POST', '/v1/endpoints/live/promote', { model: 'archivable', version: 1, expectedRevision: 1 });
     expect(promote.status).toBe(409);
     expect(promote.body.detail).toMatch(/archived and cannot receive traffic/);
     // The same bytes as the archived version come back as a new version, not the archived one.
@@ -171,9 +171,9 @@ describe('archiving', () => {
   });
 
   it('lets the old version be archived once the endpoint moved on', async () => {
-    expect((await call(stack.apiUrl, 'POST', '/v1/endpoints/live/promote', { model: 'archivable', version: 3, expectedRevision: 1 })).status).toBe(200);
-    expect((await call(stack.apiUrl, 'DELETE', '/v1/models/archivable/versions/2')).status).toBe(200);
-    const list = await call(stack.apiUrl, 'GET', '/v1/models?q=ARCHIV');
+    expect((await stack.api('POST', '/v1/endpoints/live/promote', { model: 'archivable', version: 3, expectedRevision: 1 })).status).toBe(200);
+    expect((await stack.api('DELETE', '/v1/models/archivable/versions/2')).status).toBe(200);
+    const list = await stack.api('GET', '/v1/models?q=ARCHIV');
     expect(list.body.items).toEqual([expect.objectContaining({ name: 'archivable', versionCount: 3, latestVersion: 3 })]);
   });
 });
@@ -182,15 +182,15 @@ describe('GET /v1/models/{model}/versions/{v}/artifact', () => {
   it('returns the exact bytes with the sha256 as ETag and digest, and 304 when unchanged', async () => {
     const bytes = gemm(4);
     const created = await upload('downloadable', bytes);
-    const response = await fetch(`${stack.apiUrl}/v1/models/downloadable/versions/1/artifact`);
+    const response = await fetch(`${stack.apiUrl}/v1/models/downloadable/versions/1/artifact`, { headers: bearer(stack.adminToken) });
     expect(response.status).toBe(200);
     expect(Buffer.from(await response.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
     expect(response.headers.get('etag')).toBe(`"${created.body.sha256}"`);
     expect(response.headers.get('digest')).toBe(`sha-256=${Buffer.from(created.body.sha256, 'hex').toString('base64')}`);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="downloadable-v1.onnx"');
     expect(response.headers.get('content-length')).toBe(String(bytes.byteLength));
-    const cached = await fetch(`${stack.apiUrl}/v1/models/downloadable/versions/1/artifact`, { headers: { 'if-none-match': `"${created.body.sha256}"` } });
+    const cached = await fetch(`${stack.apiUrl}/v1/models/downloadable/versions/1/artifact`, { headers: { ...bearer(stack.adminToken), 'if-none-match': `"${created.body.sha256}"` } });
     expect(cached.status).toBe(304);
-    expect((await fetch(`${stack.apiUrl}/v1/models/downloadable/versions/7/artifact`)).status).toBe(404);
+    expect((await fetch(`${stack.apiUrl}/v1/models/downloadable/versions/7/artifact`, { headers: bearer(stack.adminToken) })).status).toBe(404);
   });
 });

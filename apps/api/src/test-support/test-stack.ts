@@ -10,6 +10,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { createApiApp } from '../app.factory.js';
 import { loadApiConfig, type ApiConfig } from '../config/api-config.js';
+import { issuePersonalToken } from '../../../../scripts/lib/sign-in.mjs';
+import { TEST_ADMIN } from '../../../../scripts/lib/test-stack.mjs';
+import { http, type HttpResult } from './http.js';
+
+export { TEST_ADMIN };
 
 export interface TestStack {
   apiUrl: string;
@@ -19,8 +24,14 @@ export interface TestStack {
   redis: Redis;
   worker: ChildProcess;
   workerLog: () => string;
+  /** A personal token of the first admin. */
+  adminToken: string;
+  /** JSON over real HTTP as the first admin (bearer token); headers given win. */
+  api<T = any>(method: string, route: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>;
   stop(): Promise<void>;
 }
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -40,6 +51,8 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
     MODELGATE_DATA_DIR: dataDir,
     MODELGATE_LOG_LEVEL: 'warn',
     MODELGATE_WORKER_RESYNC_MS: '500',
+    MODELGATE_ADMIN_EMAIL: TEST_ADMIN.email,
+    MODELGATE_ADMIN_PASSWORD: TEST_ADMIN.password,
     ...overrides,
   };
   const config = loadApiConfig(env);
@@ -70,8 +83,11 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
 
   const db = createPrismaClient(database.url);
   const redis = new Redis(REDIS_URL);
+  const admin = await issuePersonalToken(apiUrl, { email: config.MODELGATE_ADMIN_EMAIL, password: config.MODELGATE_ADMIN_PASSWORD, name: 'test stack' });
   return {
     apiUrl,
+    adminToken: admin.secret,
+    api: (method, route, body, headers = {}) => http(apiUrl, method, route, body, { ...bearer(admin.secret), ...headers }),
     app,
     config,
     db,

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { RateLimit } from '@modelgate/contracts';
+import { RedisBus } from '../infrastructure/redis.module.js';
+
+/**
+ * Token bucket in one Lua script, so concurrent requests on every API process share one bucket
+ * atomically. The clock is Redis's, not each process's. `required` lets a caller ask "would this
+ * pass?" without spending (cost 0), which login throttling uses before checking a password.
+ */
+const TAKE = `
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local required = tonumber(ARGV[4])
+local clock = redis.call('TIME')
+local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
+local allowed = 0
+local wait = 0
+if tokens >= required then
+  tokens = tokens - cost
+  allowed = 1
+else
+  wait = math.ceil((required - tokens) * 1000 / rate)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+return { allowed, wait }
+`;
+
+export interface BucketAnswer {
+  allowed: boolean;
+  /** When refused: how long until enough tokens are back. */
+  retryAfterMs: number;
+}
+
+type TakeCommand = (key: string, perSecond: number, burst: number, cost: number, required: number) => Promise<[number, number]>;
+
+@Injectable()
+export class TokenBuckets {
+  private readonly takeCommand: TakeCommand;
+
+  constructor(private readonly bus: RedisBus) {
+    // defineCommand sends the script once and then calls it by its SHA (EVALSHA).
+    bus.connection.defineCommand('modelgateTakeToken', { numberOfKeys: 1, lua: TAKE });
+    const connection = bus.connection as unknown as { modelgateTakeToken: TakeCommand };
+    this.takeCommand = connection.modelgateTakeToken.bind(connection);
+  }
+
+  async take(bucket: string, limit: RateLimit, options: { cost?: number; required?: number } = {}): Promise<BucketAnswer> {
+    const cost = options.cost ?? 1;
+    const required = options.required ?? cost;
+    const [allowed, wait] = await this.takeCommand(`${this.bus.prefix}:ratelimit:${bucket}`, limit.perSecond, limit.burst, cost, required);
+    return { allowed: allowed === 1, retryAfterMs: wait };
+  }
+
+  async reset(bucket: string): Promise<void> {
+    await this.bus.connection.del(`${this.bus.prefix}:ratelimit:${bucket}`);
+  }
+}
