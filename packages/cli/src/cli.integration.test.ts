@@ -1,10 +1,11 @@
 // The built CLI as a user runs it (`node packages/cli/dist/main.js …` with MODELGATE_API_URL),
 // against the real stack: built api + worker, PostgreSQL, Redis, onnxruntime.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ModelList, ModelVersion } from '@modelgate/contracts';
+import type { ApiKeyList, CreatedApiKey, ModelList, ModelVersion, WhoAmI } from '@modelgate/contracts';
+import { ModelgateClient } from '@modelgate/sdk';
 import { buildGemmModel, writeModelFile } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startStack, type StartedStack } from '../../../scripts/lib/test-stack.mjs';
@@ -24,20 +25,33 @@ interface CliRun {
 let stack: StartedStack;
 let directory: string;
 
-/** `node packages/cli/dist/main.js …` from the repository root, stdout and stderr piped (not a TTY). */
-function modelgate(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * `node packages/cli/dist/main.js …` from the repository root, stdout and stderr piped (not a TTY).
+ * By default as the stack's admin (MODELGATE_TOKEN) with a config file of this run's own, never
+ * the developer's; an `env` value of undefined removes that variable. `input` is piped to stdin.
+ */
+function modelgate(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliRun> {
+  const childEnv: Record<string, string | undefined> = {
+    ...process.env,
+    MODELGATE_API_URL: stack.apiUrl,
+    MODELGATE_TOKEN: stack.adminToken,
+    MODELGATE_CONFIG: path.join(directory, 'default-config', 'config.json'),
+    ...env,
+  };
+  for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['packages/cli/dist/main.js', ...args], {
       cwd: repoRoot,
-      env: { ...process.env, MODELGATE_API_URL: stack.apiUrl, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: childEnv,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 
@@ -210,5 +224,227 @@ describe('an API that does not answer', () => {
     expect(upload.stdout).toBe('');
     expect(upload.stderr).toContain('error: the Modelgate API at http://127.0.0.1:9 is not answering: ECONNREFUSED');
     expect(upload.stderr).not.toMatch(STACK_TRACE_LINE);
+  });
+});
+
+/** The config a sign-in test writes: a directory of its own, so tests do not share a sign-in. */
+function freshConfig(name: string): { MODELGATE_CONFIG: string; MODELGATE_TOKEN: undefined } {
+  return { MODELGATE_CONFIG: path.join(directory, name, 'modelgate', 'config.json'), MODELGATE_TOKEN: undefined };
+}
+
+interface SavedConfig {
+  apiUrl: string;
+  token: string;
+  tokenId: string | null;
+  prefix: string;
+  email: string | null;
+  kind: string;
+}
+
+const readConfig = async (configPath: string) => JSON.parse(await readFile(configPath, 'utf8')) as SavedConfig;
+const modeOf = async (filePath: string) => (await stat(filePath)).mode & 0o777;
+
+describe('modelgate login, whoami, logout', () => {
+  it('login --password-stdin saves a 0600 config, and later commands use it without any other setting', async () => {
+    const env = freshConfig('password-login');
+
+    const login = await modelgate(['login', '--email', stack.adminEmail, '--password-stdin'], env, `${stack.adminPassword}\n`);
+
+    expect(login.code).toBe(0);
+    const config = await readConfig(env.MODELGATE_CONFIG);
+    expect(config).toMatchObject({ apiUrl: stack.apiUrl, email: stack.adminEmail, kind: 'personal_token', tokenId: expect.any(String) });
+    expect(config.token.startsWith(`${config.prefix}_`)).toBe(true);
+    expect(await modeOf(env.MODELGATE_CONFIG)).toBe(0o600);
+    expect(await modeOf(path.dirname(env.MODELGATE_CONFIG))).toBe(0o700);
+    expect(login.stdout).toBe(`signed in to ${stack.apiUrl} as ${stack.adminEmail} (admin)\ntoken ${config.prefix} saved in ${env.MODELGATE_CONFIG}\n`);
+    expect(login.stdout + login.stderr).not.toContain(config.token);
+
+    // No MODELGATE_API_URL either: the saved sign-in's API is the default.
+    const list = await modelgate(['models', 'list', '--json'], { ...env, MODELGATE_API_URL: undefined });
+    expect(list.code).toBe(0);
+    expect((JSON.parse(list.stdout) as ModelList).items.length).toBeGreaterThan(0);
+
+    const whoami = await modelgate(['whoami'], { ...env, MODELGATE_API_URL: undefined });
+    expect(whoami.code).toBe(0);
+    expect(whoami.stdout).toMatch(new RegExp(`^email +${stack.adminEmail.replace('.', '\\.')}$`, 'm'));
+    expect(whoami.stdout).toMatch(/^role +admin \(Admin\)$/m);
+    expect(whoami.stdout).toMatch(/^via +personal token$/m);
+    expect(whoami.stdout).toContain(`${config.prefix} saved in ${env.MODELGATE_CONFIG}`);
+    expect(whoami.stdout).not.toContain(config.token);
+
+    const json = await modelgate(['whoami', '--json'], env);
+    expect(JSON.parse(json.stdout) as WhoAmI).toMatchObject({ kind: 'user', via: 'personal_token', user: { email: stack.adminEmail, role: 'admin' } });
+  });
+
+  it('logout revokes the saved token and deletes the file; the old token then gets 401', async () => {
+    const env = freshConfig('logout');
+    expect((await modelgate(['login', '--email', stack.adminEmail, '--password-stdin'], env, stack.adminPassword)).code).toBe(0);
+    const { token, prefix } = await readConfig(env.MODELGATE_CONFIG);
+
+    const logout = await modelgate(['logout'], env);
+
+    expect(logout).toEqual({ code: 0, stdout: `signed out of ${stack.apiUrl}: token ${prefix} revoked; removed ${env.MODELGATE_CONFIG}\n`, stderr: '' });
+    await expect(stat(env.MODELGATE_CONFIG)).rejects.toMatchObject({ code: 'ENOENT' });
+    const withOldToken = await modelgate(['whoami'], { ...env, MODELGATE_TOKEN: token });
+    expect(withOldToken.code).toBe(1);
+    expect(withOldToken.stderr).toContain(`the token in MODELGATE_TOKEN (${prefix}) was refused by ${stack.apiUrl}`);
+  });
+
+  it('logging in again revokes the token the CLI made before: its secret is gone', async () => {
+    const env = freshConfig('relogin');
+    await modelgate(['login', '--email', stack.adminEmail, '--password-stdin'], env, stack.adminPassword);
+    const first = await readConfig(env.MODELGATE_CONFIG);
+
+    const again = await modelgate(['login', '--email', stack.adminEmail, '--password-stdin'], env, stack.adminPassword);
+
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe(`revoked the token this login replaced (${first.prefix})\n`);
+    expect((await readConfig(env.MODELGATE_CONFIG)).prefix).not.toBe(first.prefix);
+    expect((await modelgate(['whoami'], { ...env, MODELGATE_TOKEN: first.token })).code).toBe(1);
+  });
+
+  it('replaces a config file it cannot use instead of refusing to log in', async () => {
+    const env = freshConfig('corrupt');
+    await modelgate(['login', '--email', stack.adminEmail, '--password-stdin'], env, stack.adminPassword);
+    await writeFile(env.MODELGATE_CONFIG, '{"apiUrl": ', { mode: 0o600 });
+
+    const broken = await modelgate(['whoami'], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain(`the Modelgate config file ${env.MODELGATE_CONFIG} is not valid JSON`);
+
+    const login = await modelgate(['login', '--email', stack.adminEmail, '--password-stdin'], env, stack.adminPassword);
+    expect(login.code).toBe(0);
+    expect(login.stderr).toMatch(/^warning: replacing .+config\.json, which could not be used \(.+not valid JSON/);
+    expect((await modelgate(['whoami'], env)).code).toBe(0);
+  });
+
+  it("a wrong password exits 1 with the API's message and saves nothing", async () => {
+    const env = freshConfig('wrong-password');
+
+    const result = await modelgate(['login', '--email', stack.adminEmail, '--password-stdin'], env, 'certainly not the password');
+
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'error: email or password is wrong\n' });
+    await expect(stat(env.MODELGATE_CONFIG)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a 401 says to log in, naming what was (or was not) sent', async () => {
+    const env = freshConfig('never-signed-in');
+
+    const result = await modelgate(['models', 'list'], env);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: .+\n {2}not signed in: run `modelgate login`, or set MODELGATE_TOKEN to an API key or personal token\n$/);
+  });
+
+  it('refuses to prompt when stdin is not a terminal', async () => {
+    const result = await modelgate(['login'], freshConfig('no-tty'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: cannot ask for the email: stdin is not a terminal\. in scripts, pipe the password/);
+  });
+
+  it('login --token-stdin checks a token made elsewhere and saves it; logout revokes it', async () => {
+    const env = freshConfig('pasted-token');
+    const made = await new ModelgateClient({ apiUrl: stack.apiUrl, token: stack.adminToken }).createPersonalToken({ name: 'made in the dashboard' });
+
+    const login = await modelgate(['login', '--token-stdin'], env, `${made.secret}\n`);
+
+    expect(login.code).toBe(0);
+    expect(await readConfig(env.MODELGATE_CONFIG)).toMatchObject({ tokenId: made.id, prefix: made.prefix, email: stack.adminEmail, kind: 'personal_token' });
+    expect((await modelgate(['whoami'], env)).stdout).toContain(`${made.prefix} saved in`);
+
+    expect((await modelgate(['logout'], env)).stdout).toContain(`token ${made.prefix} revoked`);
+    expect((await modelgate(['whoami'], { ...env, MODELGATE_TOKEN: made.secret })).code).toBe(1);
+  });
+
+  it('login --token refuses a token the API does not know, and saves nothing', async () => {
+    const env = freshConfig('bad-token');
+    const result = await modelgate(['login', '--token', 'mgp_AAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^error: ${stack.apiUrl.replace(/[.:/]/g, '\\$&')} refused that token: .+\. Nothing was saved\n$`));
+    await expect(stat(env.MODELGATE_CONFIG)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('modelgate users create-admin', () => {
+  it('creates an admin in the stack\'s database who can then log in; again only with --reset-password', async () => {
+    const databaseEnv = { DATABASE_URL: stack.env.DATABASE_URL };
+
+    const created = await modelgate(['users', 'create-admin', '--email', 'Root@Example.com', '--password-stdin'], databaseEnv, 'a root password, long\n');
+
+    expect(created).toEqual({ code: 0, stdout: 'admin root@example.com created: sign in with `modelgate login --email root@example.com`\n', stderr: '' });
+    const env = freshConfig('created-admin');
+    expect((await modelgate(['login', '--email', 'root@example.com', '--password-stdin'], env, 'a root password, long')).code).toBe(0);
+    expect((await modelgate(['whoami'], env)).stdout).toMatch(/^role +admin \(Admin\)$/m);
+
+    const again = await modelgate(['users', 'create-admin', '--email', 'root@example.com', '--password-stdin'], databaseEnv, 'another password here');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('error: a user root@example.com already exists and was left unchanged: add --reset-password to give them a new password and make them an admin\n');
+
+    const reset = await modelgate(['users', 'create-admin', '--email', 'root@example.com', '--password-stdin', '--reset-password'], databaseEnv, 'another password here');
+    expect(reset).toMatchObject({ code: 0, stdout: 'root@example.com has a new password and is an admin (and enabled) again\n' });
+    const withNewPassword = await modelgate(['login', '--email', 'root@example.com', '--password-stdin'], freshConfig('reset-admin'), 'another password here');
+    expect(withNewPassword.code).toBe(0);
+  });
+
+  it('names DATABASE_URL when it is missing', async () => {
+    const result = await modelgate(['users', 'create-admin', '--email', 'x@example.com', '--password-stdin'], { DATABASE_URL: undefined }, 'a root password, long');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('needs DATABASE_URL');
+  });
+});
+
+describe('modelgate api-keys', () => {
+  it('creates a key (secret on stdout only), lists it, and revokes it by prefix', async () => {
+    const created = await modelgate(['api-keys', 'create', 'reporting', '--predict-all', '--read', '--expires', '30d']);
+
+    expect(created.code).toBe(0);
+    const secret = created.stdout.trim();
+    expect(secret).toMatch(/^mgk_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
+    const prefix = secret.slice(0, 12);
+    expect(created.stderr).toContain(`created API key "reporting" (${prefix}): predict: every endpoint; read, expires `);
+    expect(created.stderr).toContain('warning: this is the only time the secret is shown');
+    expect(created.stderr).not.toContain(secret);
+
+    const asKey = await modelgate(['models', 'list', '--json'], { MODELGATE_TOKEN: secret });
+    expect(asKey.code).toBe(0);
+    const whoami = await modelgate(['whoami'], { MODELGATE_TOKEN: secret });
+    expect(whoami.stdout).toMatch(new RegExp(`^api key +reporting \\(${prefix}\\)$`, 'm'));
+
+    const list = await modelgate(['api-keys', 'list']);
+    expect(list.stdout).toMatch(new RegExp(`^${prefix} +reporting +predict: every endpoint; read +active `, 'm'));
+    expect(list.stdout).not.toContain(secret);
+
+    const revoked = await modelgate(['api-keys', 'revoke', prefix]);
+    expect(revoked).toMatchObject({ code: 0, stdout: `revoked API key "reporting" (${prefix}): every API process refuses it within a second\n` });
+    const keys = JSON.parse((await modelgate(['api-keys', 'list', '--json'])).stdout) as ApiKeyList;
+    expect(keys.items.find((key) => key.prefix === prefix)?.revokedAt).toEqual(expect.any(String));
+
+    const refused = await modelgate(['models', 'list'], { MODELGATE_TOKEN: secret });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`the token in MODELGATE_TOKEN (${prefix}) was refused`);
+  });
+
+  it('--json prints the created key with its secret, for scripts', async () => {
+    const result = await modelgate(['api-keys', 'create', 'scripted', '--predict', 'iris', 'fraud', '--json']);
+    expect(result.code).toBe(0);
+    const created = JSON.parse(result.stdout) as CreatedApiKey;
+    expect(created).toMatchObject({ name: 'scripted', scopes: { predict: ['iris', 'fraud'], read: false }, secret: expect.stringMatching(/^mgk_/) });
+  });
+
+  it("shows the API's reason when the role does not allow it", async () => {
+    const admin = new ModelgateClient({ apiUrl: stack.apiUrl, token: stack.adminToken });
+    await admin.createUser({ email: 'scientist@example.com', role: 'data_scientist', password: 'a scientist password' });
+    await admin.createUser({ email: 'viewer@example.com', role: 'viewer', password: 'a viewer password' });
+    const scientist = freshConfig('scientist');
+    const viewer = freshConfig('viewer');
+    expect((await modelgate(['login', '--email', 'scientist@example.com', '--password-stdin'], scientist, 'a scientist password')).code).toBe(0);
+    expect((await modelgate(['login', '--email', 'viewer@example.com', '--password-stdin'], viewer, 'a viewer password')).code).toBe(0);
+
+    const keys = await modelgate(['api-keys', 'list'], scientist);
+    expect(keys).toEqual({ code: 1, stdout: '', stderr: 'error: only admins can manage API keys\n' });
+    const upload = await modelgate(['models', 'upload', 'viewer-upload', IRIS, '--quiet'], viewer);
+    expect(upload.code).toBe(1);
+    expect(upload.stderr).toBe('error: viewers can look but not change anything; ask an admin for the data scientist role\n');
   });
 });

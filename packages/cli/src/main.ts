@@ -8,4 +8,4 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await runCli(process.argv, createCliContext(process.stdout, process.stderr, process.env));
+process.exitCode = await runCli(process.argv, createCliContext(process.stdout, process.stderr, process.stdin, process.env));

@@ -1,8 +1,15 @@
 import { DEFAULT_API_URL } from '@modelgate/sdk';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { withApiAccess } from './auth/api-access.js';
+import { parseExpiry } from './auth/expiry.js';
 import type { CliContext, GlobalOptions } from './cli-context.js';
+import { createApiKey, listApiKeys, revokeApiKey, type CreateApiKeyOptions } from './commands/api-keys.js';
+import { createAdminUser, type CreateAdminOptions } from './commands/create-admin.js';
+import { login, type LoginOptions } from './commands/login.js';
+import { logout, type LogoutOptions } from './commands/logout.js';
 import { listModels, showModel, showVersion } from './commands/registry-reads.js';
 import { uploadModel, type UploadModelOptions } from './commands/upload-model.js';
+import { whoAmI } from './commands/whoami.js';
 import { collectTag, parseMetricsOption } from './upload/upload-metadata.js';
 
 /** `--api-url`: checked here so a typo is a usage error, not a failed connection. */
@@ -28,6 +35,19 @@ export function parseVersionNumber(value: string): number {
 }
 
 const globalsOf = (command: Command) => command.optsWithGlobals<GlobalOptions>();
+// Commander passes the previous value as a second argument, which parseExpiry would take for "now".
+const expiryArgument = (value: string) => parseExpiry(value);
+
+function signInHelp(context: CliContext): string {
+  return `
+Signing in:
+  modelgate login            asks for your email and password and saves a personal token (never the
+                             password) in ${context.configPath}
+                             ($MODELGATE_CONFIG, else $XDG_CONFIG_HOME/modelgate/config.json, else
+                             ~/.config/modelgate/config.json), readable by you only (0600)
+  MODELGATE_TOKEN=<token>    an API key or personal token; used before the saved one
+  Without --api-url or MODELGATE_API_URL, commands talk to the API you signed in to.`;
+}
 
 /**
  * The `modelgate` command tree. Handlers only unpack arguments and call one function each.
@@ -36,10 +56,12 @@ const globalsOf = (command: Command) => command.optsWithGlobals<GlobalOptions>()
  */
 export function buildProgram(context: CliContext, version: string): Command {
   const program = new Command('modelgate')
-    .description('Upload ONNX models to Modelgate and look at what its registry holds.')
+    .description('Upload ONNX models to Modelgate, look at what its registry holds, and manage sign-in and API keys.')
     .version(version, '-V, --version', 'print the CLI version')
     .addOption(
-      new Option('--api-url <url>', 'where the Modelgate API answers').env('MODELGATE_API_URL').default(DEFAULT_API_URL).argParser(parseApiUrl),
+      new Option('--api-url <url>', `where the Modelgate API answers (default: the API you signed in to, else ${DEFAULT_API_URL})`)
+        .env('MODELGATE_API_URL')
+        .argParser(parseApiUrl),
     )
     .option('--json', "print the API's JSON on stdout and nothing else (for scripts and jq)")
     .exitOverride()
@@ -48,7 +70,29 @@ export function buildProgram(context: CliContext, version: string): Command {
       writeErr: (text) => context.stderr.write(text),
     })
     .showHelpAfterError('(add --help for usage)')
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .addHelpText('after', signInHelp(context));
+
+  program
+    .command('login')
+    .description('sign in: trade your email and password for a personal token saved in the config file, or save a token made in the dashboard')
+    .option('--email <address>', 'your email (asked for when not given)')
+    .addOption(new Option('--password-stdin', 'read the password from stdin instead of asking (for scripts; needs --email)').conflicts(['token', 'tokenStdin']))
+    .addOption(new Option('--token <secret>', 'save this personal token or API key after checking it (visible in shell history: prefer --token-stdin)').conflicts(['tokenStdin', 'email', 'expires']))
+    .addOption(new Option('--token-stdin', 'read the token to save from stdin').conflicts(['email', 'expires']))
+    .addOption(new Option('--expires <when>', 'when the new personal token stops working: 90d, 12h, 2027-01-31 or an ISO date-time (default: never, until logout)').argParser(expiryArgument))
+    .action((options: LoginOptions, command: Command) => login(options, globalsOf(command), context));
+
+  program
+    .command('logout')
+    .description('revoke the saved personal token and delete the config file (the file goes even when the API cannot be reached)')
+    .option('--keep-token', 'only delete the config file; the token stays valid (when it is used elsewhere too)')
+    .action((options: LogoutOptions) => logout(options, context));
+
+  program
+    .command('whoami')
+    .description('who the API takes you for: email, role, and which token (by its prefix) is used')
+    .action((_options: unknown, command: Command) => withApiAccess(globalsOf(command), context, (access) => whoAmI(access, globalsOf(command), context)));
 
   const models = program.command('models').description('models and their versions');
 
@@ -62,18 +106,22 @@ export function buildProgram(context: CliContext, version: string): Command {
     .option('--metrics <json>', 'evaluation metrics as a JSON object, e.g. \'{"accuracy": 0.97}\'', parseMetricsOption)
     .option('--sample-input <json-file>', 'a file holding an example request, {"inputs": {…}}; checked against the signature')
     .option('-q, --quiet', 'no progress on stderr')
-    .action((model: string, file: string, options: UploadModelOptions, command: Command) => uploadModel(model, file, options, globalsOf(command), context));
+    .action((model: string, file: string, options: UploadModelOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => uploadModel(model, file, options, access, globalsOf(command), context)),
+    );
 
   models
     .command('list')
     .description('every model: versions, latest version, last change')
-    .action((_options: unknown, command: Command) => listModels(globalsOf(command), context));
+    .action((_options: unknown, command: Command) => withApiAccess(globalsOf(command), context, (access) => listModels(access, globalsOf(command), context)));
 
   models
     .command('show')
     .description("a model's versions, newest first")
     .argument('<model>', 'model name')
-    .action((model: string, _options: unknown, command: Command) => showModel(model, globalsOf(command), context));
+    .action((model: string, _options: unknown, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => showModel(model, access, globalsOf(command), context)),
+    );
 
   program
     .command('versions')
@@ -82,7 +130,47 @@ export function buildProgram(context: CliContext, version: string): Command {
     .description('everything about one version: size, sha256, signature, opsets, producer, metadata, warnings')
     .argument('<model>', 'model name')
     .addArgument(new Argument('<version>', 'version number').argParser(parseVersionNumber))
-    .action((model: string, versionNumber: number, _options: unknown, command: Command) => showVersion(model, versionNumber, globalsOf(command), context));
+    .action((model: string, versionNumber: number, _options: unknown, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => showVersion(model, versionNumber, access, globalsOf(command), context)),
+    );
+
+  program
+    .command('users')
+    .description('user accounts')
+    .command('create-admin')
+    .description('create an admin straight in PostgreSQL (the first one, or a way back in): needs DATABASE_URL, the database the API uses')
+    .requiredOption('--email <address>', "the admin's email, which they sign in with")
+    .option('--name <name>', 'their name, as the dashboard shows it', 'Administrator')
+    .option('--password-stdin', 'read the password from stdin instead of asking (for scripts); at least 12 characters')
+    .option('--reset-password', 'when the user exists: set this password and make them an admin (and enabled) again')
+    .action((options: CreateAdminOptions) => createAdminUser(options, context));
+
+  const apiKeys = program.command('api-keys').description('API keys for applications: predict on some endpoints (or all), optionally read (admins only)');
+
+  apiKeys
+    .command('create')
+    .description('create a key and print its secret on stdout, the only time it is ever shown')
+    .argument('<name>', 'what uses the key, e.g. "checkout service"')
+    .option('--predict <endpoint...>', 'endpoints the key may predict on (give the name argument first)')
+    .addOption(new Option('--predict-all', 'the key may predict on every endpoint, present and future').conflicts('predict'))
+    .option('--read', 'the key may also read the registry and endpoints')
+    .option('--expires <when>', 'when the key stops working: 90d, 12h, 2027-01-31 or an ISO date-time (default: never)', expiryArgument)
+    .action((name: string, options: CreateApiKeyOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => createApiKey(name, options, access, globalsOf(command), context)),
+    );
+
+  apiKeys
+    .command('list')
+    .description('every key: prefix, name, scopes, status, expiry, last use (never the secrets)')
+    .action((_options: unknown, command: Command) => withApiAccess(globalsOf(command), context, (access) => listApiKeys(access, globalsOf(command), context)));
+
+  apiKeys
+    .command('revoke')
+    .description('revoke a key: every API process refuses it within a second')
+    .argument('<key>', 'its id or prefix (mgk_…), as `api-keys list` shows them; the whole secret works too')
+    .action((reference: string, _options: unknown, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => revokeApiKey(reference, access, globalsOf(command), context)),
+    );
 
   return program;
 }

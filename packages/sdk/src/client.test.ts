@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ModelgateClient } from './client.js';
-import { ModelgateUnreachableError, connectionFailureReason } from './errors.js';
-import { problemFromResponse } from './responses.js';
+import { ModelgateApiError, ModelgateUnreachableError, connectionFailureReason } from './errors.js';
+import { problemFromResponse, retryAfterSeconds } from './responses.js';
 
 /** A port nothing listens on: one the system just handed out and took back. */
 function closedPort(): Promise<number> {
@@ -52,6 +52,97 @@ describe('ModelgateClient (no API needed)', () => {
     await client.getVersion('a/b c', 2);
     await client.listModels({ query: 'fr&d' });
     expect(urls).toEqual(['http://api.test/v1/models/a%2Fb%20c/versions/2', 'http://api.test/v1/models?q=fr%26d']);
+  });
+});
+
+/** A client whose fetch records each request and answers with `answer`. */
+function recordingClient(answer: () => Response, options: { token?: string } = {}) {
+  const requests: { url: string; method: string; headers: Headers; body: string | undefined }[] = [];
+  const client = new ModelgateClient({
+    apiUrl: 'http://api.test',
+    ...options,
+    fetch: async (input, init) => {
+      requests.push({ url: String(input), method: init?.method ?? 'GET', headers: new Headers(init?.headers), body: init?.body as string | undefined });
+      return answer();
+    },
+  });
+  return { client, requests };
+}
+
+describe('authentication', () => {
+  const TOKEN = 'mgp_3fA9xQ2p_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2Fs';
+
+  it('sends the token as Authorization: Bearer on every request, reads and changes alike', async () => {
+    const { client, requests } = recordingClient(() => new Response('{}'), { token: TOKEN });
+    await client.me();
+    await client.listModels();
+    await client.deploy('fraud', { routes: [{ model: 'm', version: 1, weight: 100 }], expectedRevision: 0 });
+    await client.predict('fraud', { inputs: { x: [[1]] } });
+    expect(requests.map((request) => request.headers.get('authorization'))).toEqual(Array(4).fill(`Bearer ${TOKEN}`));
+  });
+
+  it('sends no Authorization header without a token', async () => {
+    const { client, requests } = recordingClient(() => new Response('{}'));
+    await client.listModels();
+    expect(requests[0]?.headers.has('authorization')).toBe(false);
+  });
+
+  it('refuses a token with a line break before sending anything', () => {
+    expect(() => new ModelgateClient({ token: `${TOKEN}\n` })).toThrow('copy it again without the line break');
+  });
+
+  it('keeps Retry-After of a 429 on the error', async () => {
+    const problem = { type: 't', title: 'Too Many Requests', status: 429, detail: 'this API key is over its rate limit', code: 'rate_limited' };
+    const { client } = recordingClient(() => new Response(JSON.stringify(problem), { status: 429, headers: { 'retry-after': '3' } }));
+    const error = await client.predict('fraud', { inputs: {} }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelgateApiError);
+    expect(error).toMatchObject({ status: 429, retryAfterSeconds: 3, message: 'this API key is over its rate limit' });
+  });
+});
+
+describe('the methods added for users, keys, revisions and audit', () => {
+  it('call the routes the API serves, with encoded names and the query of listAudit', async () => {
+    const { client, requests } = recordingClient(() => new Response('{"items":[]}'));
+    await client.rollback('fraud', { expectedRevision: 3 });
+    await client.listRevisions('fraud');
+    await client.listApiKeys();
+    await client.createApiKey({ name: 'checkout', scopes: { predict: ['fraud'], read: false } });
+    await client.revokeApiKey('k/1');
+    await client.listPersonalTokens();
+    await client.createPersonalToken({ name: 'laptop' });
+    await client.revokePersonalToken('t1');
+    await client.listUsers();
+    await client.createUser({ email: 'ada@example.com', role: 'viewer', password: 'long enough pw' });
+    await client.updateUser('u1', { role: 'admin' });
+    await client.listAudit({ action: 'endpoint.rollback', actor: 'ada@example.com', limit: 10, cursor: undefined });
+    await client.listAudit();
+    expect(requests.map((request) => `${request.method} ${request.url.replace('http://api.test', '')}`)).toEqual([
+      'POST /v1/endpoints/fraud/rollback',
+      'GET /v1/endpoints/fraud/revisions',
+      'GET /v1/api-keys',
+      'POST /v1/api-keys',
+      'DELETE /v1/api-keys/k%2F1',
+      'GET /v1/auth/tokens',
+      'POST /v1/auth/tokens',
+      'DELETE /v1/auth/tokens/t1',
+      'GET /v1/users',
+      'POST /v1/users',
+      'PATCH /v1/users/u1',
+      'GET /v1/audit?action=endpoint.rollback&actor=ada%40example.com&limit=10',
+      'GET /v1/audit',
+    ]);
+    expect(JSON.parse(requests[3]?.body ?? '')).toEqual({ name: 'checkout', scopes: { predict: ['fraud'], read: false } });
+  });
+});
+
+describe('retryAfterSeconds', () => {
+  it('reads delay-seconds and HTTP dates, and nothing else', () => {
+    const now = Date.parse('2026-11-29T10:00:00Z');
+    expect(retryAfterSeconds('120', now)).toBe(120);
+    expect(retryAfterSeconds('Sun, 29 Nov 2026 10:00:30 GMT', now)).toBe(30);
+    expect(retryAfterSeconds('Sun, 29 Nov 2026 09:00:00 GMT', now)).toBe(0);
+    expect(retryAfterSeconds('soon', now)).toBeUndefined();
+    expect(retryAfterSeconds(null, now)).toBeUndefined();
   });
 });
 

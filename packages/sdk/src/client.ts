@@ -1,5 +1,14 @@
 import type {
+  ApiKey,
+  ApiKeyList,
+  AuditList,
+  AuditQuery,
+  CreateApiKeyBody,
+  CreatedApiKey,
   CreateEndpointBody,
+  CreatePersonalTokenBody,
+  CreateUserBody,
+  DeployBody,
   Endpoint,
   EndpointList,
   ModelDetail,
@@ -8,15 +17,27 @@ import type {
   PredictRequest,
   PredictResponse,
   PromoteBody,
+  RevisionList,
+  RollbackBody,
+  UpdateUserBody,
   UpdateVersionBody,
+  User,
+  UserList,
+  WhoAmI,
 } from '@modelgate/contracts';
 import { DEFAULT_API_URL, apiPath, normalizeApiUrl } from './api-url.js';
-import { ModelgateApiError, ModelgateUnreachableError, connectionFailureReason } from './errors.js';
-import { parseJsonAnswer, problemFromResponse } from './responses.js';
+import { bearer, exchange, jsonOf, type HttpMethod } from './api-request.js';
+import { checkToken } from './token.js';
 
 export interface ModelgateClientOptions {
   /** Base URL of the API; defaults to http://127.0.0.1:4000. */
   apiUrl?: string;
+  /**
+   * An API key (`mgk_…`) or personal token (`mgp_…`), sent as `Authorization: Bearer` on every
+   * request. Without one, the API answers 401 (a browser's same-origin session cookie would do for
+   * reads, but this client sends no X-CSRF-Token, which changes made with a session need).
+   */
+  token?: string;
   /** A fetch implementation (tests, proxies, instrumented fetch); defaults to the global one. */
   fetch?: typeof globalThis.fetch;
 }
@@ -28,8 +49,6 @@ export interface PredictOptions {
   requestId?: string;
 }
 
-type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
 /**
  * Typed client for the Modelgate HTTP API. Uses only `fetch`, so it runs in browsers too; the
  * streaming upload lives in `@modelgate/sdk/node`. Every error response becomes a ModelgateApiError,
@@ -37,12 +56,19 @@ type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
  */
 export class ModelgateClient {
   readonly apiUrl: string;
+  private readonly token: string | undefined;
   private readonly fetchImpl: typeof globalThis.fetch;
 
   constructor(options: ModelgateClientOptions = {}) {
     this.apiUrl = normalizeApiUrl(options.apiUrl ?? DEFAULT_API_URL);
+    this.token = options.token === undefined ? undefined : checkToken(options.token);
     // Bound: a browser's fetch throws "Illegal invocation" when called as a method of another object.
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** Who the token (or session) belongs to: a user with their role, or an API key with its scopes. */
+  me(): Promise<WhoAmI> {
+    return this.request('GET', ['v1', 'auth', 'me']);
   }
 
   /** Every model, by name; `query` keeps those whose name contains it. */
@@ -82,9 +108,27 @@ export class ModelgateClient {
     return this.request('POST', ['v1', 'endpoints'], { body });
   }
 
-  /** Sends 100 % of the endpoint's traffic to one version, as a new revision. */
+  /**
+   * Deploys any split (weights adding up to 100) plus shadow copies, as a new revision. Data
+   * scientists keep at least 50 % on the endpoint's primary version; admins may deploy anything.
+   */
+  deploy(endpoint: string, body: DeployBody): Promise<Endpoint> {
+    return this.request('POST', ['v1', 'endpoints', endpoint, 'revisions'], { body });
+  }
+
+  /** Sends 100 % of the endpoint's traffic to one version, as a new revision (admins only). */
   promote(endpoint: string, body: PromoteBody): Promise<Endpoint> {
     return this.request('POST', ['v1', 'endpoints', endpoint, 'promote'], { body });
+  }
+
+  /** A new revision copying the previous one (or `toRevision`); admins only. */
+  rollback(endpoint: string, body: RollbackBody): Promise<Endpoint> {
+    return this.request('POST', ['v1', 'endpoints', endpoint, 'rollback'], { body });
+  }
+
+  /** The endpoint's revisions, newest first. */
+  listRevisions(endpoint: string): Promise<RevisionList> {
+    return this.request('GET', ['v1', 'endpoints', endpoint, 'revisions']);
   }
 
   predict(endpoint: string, body: PredictRequest, options: PredictOptions = {}): Promise<PredictResponse> {
@@ -94,28 +138,71 @@ export class ModelgateClient {
     return this.request('POST', ['v1', 'endpoints', endpoint, 'predict'], { body, headers });
   }
 
+  /** Application API keys (admins only); secrets are never listed. */
+  listApiKeys(): Promise<ApiKeyList> {
+    return this.request('GET', ['v1', 'api-keys']);
+  }
+
+  /** Creates an application key; the answer's `secret` is the only time it is ever shown. */
+  createApiKey(body: CreateApiKeyBody): Promise<CreatedApiKey> {
+    return this.request('POST', ['v1', 'api-keys'], { body });
+  }
+
+  /** Revokes a key (every API process refuses it within a second); answers the key as revoked. */
+  revokeApiKey(id: string): Promise<ApiKey> {
+    return this.request('DELETE', ['v1', 'api-keys', id]);
+  }
+
+  /** The caller's own personal tokens. */
+  listPersonalTokens(): Promise<ApiKeyList> {
+    return this.request('GET', ['v1', 'auth', 'tokens']);
+  }
+
+  /** A token acting as the calling user (with their role); the answer's `secret` is shown once. */
+  createPersonalToken(body: CreatePersonalTokenBody): Promise<CreatedApiKey> {
+    return this.request('POST', ['v1', 'auth', 'tokens'], { body });
+  }
+
+  /** Revokes one of the caller's own tokens (the one in use included); answers it as revoked. */
+  revokePersonalToken(id: string): Promise<ApiKey> {
+    return this.request('DELETE', ['v1', 'auth', 'tokens', id]);
+  }
+
+  /** Admins only. */
+  listUsers(): Promise<UserList> {
+    return this.request('GET', ['v1', 'users']);
+  }
+
+  createUser(body: CreateUserBody): Promise<User> {
+    return this.request('POST', ['v1', 'users'], { body });
+  }
+
+  /** Changes the fields given: name, role, password, or `disabled` (which also ends their sessions). */
+  updateUser(id: string, body: UpdateUserBody): Promise<User> {
+    return this.request('PATCH', ['v1', 'users', id], { body });
+  }
+
+  /** The audit log, newest first, filtered; pass `nextCursor` back as `cursor` for the next page. */
+  listAudit(query: AuditQuery = {}): Promise<AuditList> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(name, String(value));
+    }
+    const search = params.size > 0 ? `?${params.toString()}` : '';
+    return this.request('GET', ['v1', 'audit'], { search });
+  }
+
   private async request<T>(
     method: HttpMethod,
     segments: readonly (string | number)[],
     options: { body?: unknown; search?: string; headers?: Record<string, string> } = {},
   ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    let text: string;
-    try {
-      response = await this.fetchImpl(apiPath(this.apiUrl, segments) + (options.search ?? ''), {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
-      text = await response.text();
-    } catch (error) {
-      throw new ModelgateUnreachableError(this.apiUrl, connectionFailureReason(error, this.apiUrl), { cause: error });
-    }
-    if (!response.ok) {
-      throw new ModelgateApiError(problemFromResponse(this.apiUrl, { status: response.status, statusText: response.statusText, body: text }));
-    }
-    return parseJsonAnswer<T>(this.apiUrl, response.status, text);
+    const answer = await exchange(this.fetchImpl, this.apiUrl, {
+      method,
+      url: apiPath(this.apiUrl, segments) + (options.search ?? ''),
+      headers: { ...options.headers, ...bearer(this.token) },
+      body: options.body,
+    });
+    return jsonOf<T>(this.apiUrl, answer);
   }
 }

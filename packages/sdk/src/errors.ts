@@ -7,10 +7,16 @@ import type { Problem } from '@modelgate/contracts';
 export class ModelgateApiError extends Error {
   override readonly name = 'ModelgateApiError';
   readonly status: number;
+  /** From `Retry-After` (429 rate limited, 503 queue full): how long to wait before trying again. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    options: { retryAfterSeconds?: number } = {},
+  ) {
     super(problem.detail);
     this.status = problem.status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

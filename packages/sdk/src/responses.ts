@@ -37,3 +37,15 @@ export function parseJsonAnswer<T>(apiUrl: string, status: number, text: string)
     throw new Error(`the Modelgate API at ${apiUrl} answered ${status} with a body that is not JSON: ${text.trim().slice(0, 200)}`);
   }
 }
+
+/**
+ * `Retry-After` (RFC 9110 §10.2.3) in whole seconds: either delay-seconds or an HTTP date.
+ * Undefined when absent or unreadable; never negative.
+ */
+export function retryAfterSeconds(header: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}

@@ -6,6 +6,7 @@ import { buildGemmModel, writeModelFile } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelgateClient } from './client.js';
 import { ModelgateApiError } from './errors.js';
+import { issuePersonalToken } from './node/personal-token.js';
 import { uploadModelVersion } from './node/upload.js';
 import { repoRoot, startStack, type StartedStack } from '../../../scripts/lib/test-stack.mjs';
 
@@ -19,7 +20,7 @@ let directory: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  client = new ModelgateClient({ apiUrl: stack.apiUrl });
+  client = new ModelgateClient({ apiUrl: stack.apiUrl, token: stack.adminToken });
   directory = await mkdtemp(path.join(os.tmpdir(), 'modelgate-sdk-it-'));
 });
 afterAll(async () => {
@@ -28,10 +29,19 @@ afterAll(async () => {
 });
 
 describe('uploadModelVersion', () => {
+  it('is refused without a token, before anything is stored', async () => {
+    const error = await uploadModelVersion({ apiUrl: stack.apiUrl, model: 'anonymous-upload', filePath: IRIS }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelgateApiError);
+    expect(error).toMatchObject({ status: 401, problem: { code: 'unauthenticated' } });
+    const missing = await client.getModel('anonymous-upload').catch((caught: unknown) => caught);
+    expect(missing).toMatchObject({ status: 404 });
+  });
+
   it('creates a version with its signature, then answers the same bytes with that version', async () => {
     const progress: number[] = [];
     const first = await uploadModelVersion({
       apiUrl: stack.apiUrl,
+      token: stack.adminToken,
       model: 'iris-classifier',
       filePath: IRIS,
       metadata: { description: 'baseline', tags: ['sklearn'], sampleInput: { inputs: { input: [[5.1, 3.5, 1.4]] } } },
@@ -44,7 +54,7 @@ describe('uploadModelVersion', () => {
     expect(first.version.signature.inputs).toEqual([{ name: 'input', dtype: 'float32', shape: [expect.anything(), 3] }]);
     expect(progress.at(-1)).toBe(632);
 
-    const again = await uploadModelVersion({ apiUrl: stack.apiUrl, model: 'iris-classifier', filePath: IRIS });
+    const again = await uploadModelVersion({ apiUrl: stack.apiUrl, token: stack.adminToken, model: 'iris-classifier', filePath: IRIS });
     expect(again.created).toBe(false);
     expect(again.version.id).toBe(first.version.id);
   });
@@ -53,7 +63,13 @@ describe('uploadModelVersion', () => {
     const filePath = await writeModelFile(directory, 'wide.onnx', buildGemmModel({ inFeatures: 1024, outFeatures: 768 }));
     const calls: [number, number][] = [];
 
-    const { version, created } = await uploadModelVersion({ apiUrl: stack.apiUrl, model: 'wide-gemm', filePath, onProgress: (sent, total) => calls.push([sent, total]) });
+    const { version, created } = await uploadModelVersion({
+      apiUrl: stack.apiUrl,
+      token: stack.adminToken,
+      model: 'wide-gemm',
+      filePath,
+      onProgress: (sent, total) => calls.push([sent, total]),
+    });
 
     expect(created).toBe(true);
     expect(calls.length).toBeGreaterThan(3);
@@ -64,7 +80,7 @@ describe('uploadModelVersion', () => {
   it("surfaces the API's refusal of a pickle as ModelgateApiError 422", async () => {
     const filePath = path.join(directory, 'model.pkl');
     await writeFile(filePath, PICKLE);
-    const error = await uploadModelVersion({ apiUrl: stack.apiUrl, model: 'pickled', filePath }).catch((caught: unknown) => caught);
+    const error = await uploadModelVersion({ apiUrl: stack.apiUrl, token: stack.adminToken, model: 'pickled', filePath }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ModelgateApiError);
     expect(error).toMatchObject({ status: 422, problem: { code: 'invalid_model' } });
     expect((error as Error).message).toContain('pickle files are never loaded');
@@ -73,6 +89,7 @@ describe('uploadModelVersion', () => {
   it('surfaces metadata the API refuses as a 400 with the offending field', async () => {
     const error = await uploadModelVersion({
       apiUrl: stack.apiUrl,
+      token: stack.adminToken,
       model: 'iris-classifier',
       filePath: await writeModelFile(directory, 'small.onnx', buildGemmModel({ inFeatures: 2, outFeatures: 1 })),
       metadata: { sampleInput: { inputs: { x: [[1, 2, 3]] } } },
@@ -133,5 +150,134 @@ describe('ModelgateClient', () => {
     const badInput = await client.predict('iris', { inputs: { input: [[1, 2]] } }).catch((caught: unknown) => caught);
     expect(badInput).toMatchObject({ status: 400 });
     expect((badInput as Error).message).toContain('input');
+  });
+});
+
+/** A client for `token` on the test stack. */
+const clientWith = (token: string) => new ModelgateClient({ apiUrl: stack.apiUrl, token });
+
+/** Revocation reaches every API process within a second; this waits a little longer than that. */
+async function expectRefusedSoon(token: string): Promise<void> {
+  await expect
+    .poll(async () => (await clientWith(token).me().catch((caught: unknown) => caught)) as ModelgateApiError, { timeout: 3_000, interval: 100 })
+    .toMatchObject({ status: 401 });
+}
+
+describe('authentication', () => {
+  it('refuses a client without a token with 401', async () => {
+    const error = await new ModelgateClient({ apiUrl: stack.apiUrl }).listModels().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelgateApiError);
+    expect(error).toMatchObject({ status: 401, problem: { code: 'unauthenticated' } });
+  });
+
+  it('me() names the admin behind the token', async () => {
+    const caller = await client.me();
+    expect(caller).toMatchObject({ kind: 'user', via: 'personal_token', csrfToken: null, user: { email: stack.adminEmail, role: 'admin' } });
+  });
+
+  it('issuePersonalToken trades a password for a working token and leaves no session behind', async () => {
+    const created = await issuePersonalToken({ apiUrl: stack.apiUrl, email: stack.adminEmail, password: stack.adminPassword, tokenName: 'sdk integration test' });
+
+    expect(created).toMatchObject({ kind: 'personal_token', name: 'sdk integration test', revokedAt: null });
+    expect(created.secret.startsWith(`${created.prefix}_`)).toBe(true);
+    expect(await clientWith(created.secret).me()).toMatchObject({ kind: 'user', user: { email: stack.adminEmail } });
+    expect((await client.listPersonalTokens()).items.map((token) => token.prefix)).toContain(created.prefix);
+    const logouts = await client.listAudit({ action: 'auth.logout', actor: stack.adminEmail });
+    expect(logouts.items.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('issuePersonalToken surfaces a wrong password as the API says it', async () => {
+    const error = await issuePersonalToken({ apiUrl: stack.apiUrl, email: stack.adminEmail, password: 'not the password at all', tokenName: 'x' }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ModelgateApiError);
+    expect(error).toMatchObject({ status: 401, message: 'email or password is wrong' });
+  });
+
+  it('a revoked personal token is refused', async () => {
+    const created = await client.createPersonalToken({ name: 'to revoke' });
+    expect((await clientWith(created.secret).me()).kind).toBe('user');
+
+    const revoked = await client.revokePersonalToken(created.id);
+
+    expect(revoked).toMatchObject({ id: created.id, revokedAt: expect.any(String) });
+    await expectRefusedSoon(created.secret);
+  });
+});
+
+describe('revisions', () => {
+  it('deploys a split, rolls it back and lists the history, newest first', async () => {
+    const before = (await client.getEndpoint('iris')).activeRevision?.number ?? 0;
+
+    const deployed = await client.deploy('iris', {
+      routes: [{ model: 'iris-classifier', version: 1, weight: 100 }],
+      expectedRevision: before,
+      reason: 'sdk deploy',
+    });
+    expect(deployed.activeRevision).toMatchObject({ number: before + 1, kind: 'deploy', reason: 'sdk deploy' });
+
+    const rolledBack = await client.rollback('iris', { expectedRevision: before + 1, reason: 'sdk rollback' });
+    expect(rolledBack.activeRevision).toMatchObject({ number: before + 2, kind: 'rollback' });
+
+    const history = await client.listRevisions('iris');
+    expect(history.items.map((revision) => revision.number)).toEqual(Array.from({ length: before + 2 }, (_, index) => before + 2 - index));
+
+    const stale = await client.rollback('iris', { expectedRevision: before }).catch((caught: unknown) => caught);
+    expect(stale).toMatchObject({ status: 409, problem: { code: 'stale_revision' } });
+  });
+});
+
+describe('users', () => {
+  it('creates, lists and updates users; roles limit what their tokens may do', async () => {
+    const created = await client.createUser({ email: 'Grace@Example.com', name: 'Grace', role: 'data_scientist', password: 'a data scientist password' });
+    expect(created).toMatchObject({ email: 'grace@example.com', name: 'Grace', role: 'data_scientist', disabledAt: null });
+    expect((await client.listUsers()).items.map((user) => user.email)).toEqual(expect.arrayContaining([stack.adminEmail, 'grace@example.com']));
+
+    const grace = await issuePersonalToken({ apiUrl: stack.apiUrl, email: 'grace@example.com', password: 'a data scientist password', tokenName: 'grace' });
+    const asGrace = clientWith(grace.secret);
+    const current = (await asGrace.getEndpoint('iris')).activeRevision?.number ?? 0;
+    const refused = await asGrace.rollback('iris', { expectedRevision: current }).catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ status: 403, message: expect.stringContaining('only admins can roll back') });
+
+    const demoted = await client.updateUser(created.id, { role: 'viewer' });
+    expect(demoted.role).toBe('viewer');
+    expect(await asGrace.me()).toMatchObject({ kind: 'user', user: { role: 'viewer' } });
+
+    await client.updateUser(created.id, { disabled: true });
+    await expectRefusedSoon(grace.secret);
+  });
+});
+
+describe('API keys', () => {
+  it('a key scoped to one endpoint predicts there and nothing else; once revoked it is refused', async () => {
+    const created = await client.createApiKey({ name: 'checkout', scopes: { predict: ['iris'], read: false } });
+    expect(created).toMatchObject({ kind: 'api_key', name: 'checkout', scopes: { predict: ['iris'], read: false }, revokedAt: null });
+    expect(created.secret.startsWith(`${created.prefix}_`)).toBe(true);
+    const listed = (await client.listApiKeys()).items.find((key) => key.id === created.id);
+    expect(listed).toMatchObject({ prefix: created.prefix });
+    expect(listed).not.toHaveProperty('secret');
+
+    const asApplication = clientWith(created.secret);
+    expect(await asApplication.me()).toMatchObject({ kind: 'api_key', apiKey: { id: created.id } });
+    const prediction = await asApplication.predict('iris', { inputs: { input: [[5.1, 3.5, 1.4]] } });
+    expect(prediction.model).toBe('iris-classifier');
+    const read = await asApplication.listModels().catch((caught: unknown) => caught);
+    expect(read).toMatchObject({ status: 403, message: 'this API key has no read scope' });
+
+    const revoked = await client.revokeApiKey(created.id);
+    expect(revoked.revokedAt).toEqual(expect.any(String));
+    await expectRefusedSoon(created.secret);
+  });
+});
+
+describe('audit', () => {
+  it('lists what was done, by whom, filtered by action', async () => {
+    const rollbacks = await client.listAudit({ action: 'endpoint.rollback' });
+    expect(rollbacks.items.length).toBeGreaterThanOrEqual(1);
+    expect(rollbacks.items.every((event) => event.action === 'endpoint.rollback')).toBe(true);
+    expect(rollbacks.items[0]).toMatchObject({ outcome: 'success', actor: { type: 'user', label: stack.adminEmail }, target: { label: expect.stringContaining('iris') } });
+
+    const denied = await client.listAudit({ outcome: 'denied', limit: 500 });
+    expect(denied.items.map((event) => event.action)).toContain('auth.login_failed');
   });
 });

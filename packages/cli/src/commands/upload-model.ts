@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { uploadModelVersion } from '@modelgate/sdk/node';
+import type { ApiAccess } from '../auth/api-access.js';
 import { printJson, type CliContext, type GlobalOptions } from '../cli-context.js';
 import { assertReadableModelFile, buildUploadMetadata, type UploadMetadataOptions } from '../upload/upload-metadata.js';
 import { createUploadProgress, progressModeFor } from '../upload/upload-progress.js';
@@ -10,12 +11,20 @@ export interface UploadModelOptions extends UploadMetadataOptions {
 }
 
 /** `modelgate models upload <model> <file>` */
-export async function uploadModel(model: string, filePath: string, options: UploadModelOptions, globals: GlobalOptions, context: CliContext): Promise<void> {
+export async function uploadModel(
+  model: string,
+  filePath: string,
+  options: UploadModelOptions,
+  access: ApiAccess,
+  globals: GlobalOptions,
+  context: CliContext,
+): Promise<void> {
   await assertReadableModelFile(filePath);
   const metadata = await buildUploadMetadata(options);
   const progress = createUploadProgress(progressModeFor(context.stderr, { json: globals.json, quiet: options.quiet }), context.stderr, path.basename(filePath));
   const outcome = await uploadModelVersion({
-    apiUrl: globals.apiUrl,
+    apiUrl: access.apiUrl,
+    token: access.token,
     model,
     filePath,
     metadata,

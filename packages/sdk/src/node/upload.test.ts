@@ -21,7 +21,7 @@ interface RecordingServer {
   url: string;
   received: Received[];
   /** What the next requests get; `early` answers before reading the body. */
-  answer: { status: number; body: string; early?: boolean };
+  answer: { status: number; body: string; early?: boolean; retryAfter?: string };
   close(): Promise<void>;
 }
 
@@ -34,8 +34,9 @@ async function startRecordingServer(): Promise<RecordingServer> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const server = http.createServer((request, response) => {
-    const { status, body, early } = state.answer;
-    const respond = () => response.writeHead(status, { 'content-type': status < 300 ? 'application/json' : 'application/problem+json' }).end(body);
+    const { status, body, early, retryAfter } = state.answer;
+    const headers = { 'content-type': status < 300 ? 'application/json' : 'application/problem+json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) };
+    const respond = () => response.writeHead(status, headers).end(body);
     if (early) {
       respond();
       request.resume();
@@ -93,6 +94,22 @@ describe('uploadModelVersion on the wire', () => {
     const file = form.get('file') as File;
     expect(file.name).toBe('big model.onnx');
     expect(Buffer.from(await file.arrayBuffer()).equals(content)).toBe(true);
+  });
+
+  it('sends the token as Authorization: Bearer, and no such header without one', async () => {
+    const filePath = await writeFileOf('authed.onnx', Buffer.from('bytes'));
+    const token = 'mgp_3fA9xQ2p_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2Fs';
+    await uploadModelVersion({ apiUrl: server.url, model: 'm1', filePath, token });
+    await uploadModelVersion({ apiUrl: server.url, model: 'm1', filePath });
+    expect(server.received.map((request) => request.headers.authorization)).toEqual([`Bearer ${token}`, undefined]);
+  });
+
+  it('keeps Retry-After of a refusal on the error', async () => {
+    const problem = { type: 'x', title: 'Too Many Requests', status: 429, detail: 'over the rate limit', code: 'rate_limited' };
+    server.answer = { status: 429, body: JSON.stringify(problem), retryAfter: '7' };
+    const filePath = await writeFileOf('limited.onnx', Buffer.from('bytes'));
+    const error = await uploadModelVersion({ apiUrl: server.url, model: 'm1', filePath }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 429, retryAfterSeconds: 7, message: 'over the rate limit' });
   });
 
   it('reports progress from 0, never backwards, ending exactly at the file size', async () => {

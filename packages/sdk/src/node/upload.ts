@@ -7,13 +7,17 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ModelVersion, VersionMetadata } from '@modelgate/contracts';
 import { DEFAULT_API_URL, apiPath, normalizeApiUrl } from '../api-url.js';
+import { bearer } from '../api-request.js';
 import { ModelgateApiError, ModelgateUnreachableError, connectionFailureReason } from '../errors.js';
-import { parseJsonAnswer, problemFromResponse } from '../responses.js';
+import { parseJsonAnswer, problemFromResponse, retryAfterSeconds } from '../responses.js';
+import { checkToken } from '../token.js';
 import { buildMultipartFraming, multipartContentLength } from './multipart.js';
 
 export interface UploadModelVersionOptions {
   /** Defaults to http://127.0.0.1:4000. */
   apiUrl?: string;
+  /** An API key or personal token, sent as `Authorization: Bearer`; uploading needs the data scientist role. */
+  token?: string;
   model: string;
   filePath: string;
   /** Sent as the `metadata` form field; the API checks it (and `sampleInput` against the signature). */
@@ -115,6 +119,7 @@ function readBody(response: http.IncomingMessage): Promise<string> {
  */
 export async function uploadModelVersion(options: UploadModelVersionOptions): Promise<UploadOutcome> {
   const apiUrl = normalizeApiUrl(options.apiUrl ?? DEFAULT_API_URL);
+  const token = options.token === undefined ? undefined : checkToken(options.token);
   const totalBytes = await statModelFile(options.filePath);
   const framing = buildMultipartFraming({
     fileName: path.basename(options.filePath),
@@ -134,6 +139,7 @@ export async function uploadModelVersion(options: UploadModelVersionOptions): Pr
         'content-type': framing.contentType,
         'content-length': String(multipartContentLength(framing, totalBytes)),
         accept: 'application/json, application/problem+json',
+        ...bearer(token),
       },
     });
     const finish = (outcome: { value: UploadOutcome } | { error: unknown }) => {
@@ -154,7 +160,9 @@ export async function uploadModelVersion(options: UploadModelVersionOptions): Pr
             if (status >= 200 && status < 300) {
               finish({ value: { version: parseJsonAnswer<ModelVersion>(apiUrl, status, body), created: status === 201 } });
             } else {
-              finish({ error: new ModelgateApiError(problemFromResponse(apiUrl, { status, statusText: response.statusMessage ?? '', body })) });
+              const problem = problemFromResponse(apiUrl, { status, statusText: response.statusMessage ?? '', body });
+              const retryAfter = retryAfterSeconds(response.headers['retry-after']);
+              finish({ error: new ModelgateApiError(problem, { retryAfterSeconds: retryAfter }) });
             }
           } catch (error) {
             finish({ error });
