@@ -4,7 +4,8 @@ import path from 'node:path';
 import { loadEnv } from './lib/env.mjs';
 import { ProcessGroup, waitForHttp } from './lib/processes.mjs';
 import { repoRoot, run, runPnpm } from './lib/pnpm.mjs';
-import { DEMO, seedDemo } from './lib/seed-demo.mjs';
+import { createDemoKey, DEMO, seedDemo } from './lib/seed-demo.mjs';
+import { issuePersonalToken } from './lib/sign-in.mjs';
 import { checkServices } from './lib/services.mjs';
 
 const step = (text) => console.log(`\n\x1b[1m▸ ${text}\x1b[0m`);
@@ -43,22 +44,31 @@ async function main() {
   await waitForHttp(`${apiUrl}/readyz`, { what: 'the API' });
 
   step('Seeding the demo model and endpoint');
-  const demo = await seedDemo(apiUrl);
+  const admin = { email: env.MODELGATE_ADMIN_EMAIL || 'admin@modelgate.local', password: env.MODELGATE_ADMIN_PASSWORD || 'modelgate-admin' };
+  const adminToken = await issuePersonalToken(apiUrl, { ...admin, name: 'npm run dev seed' }).catch((error) => {
+    throw new Error(`${error.message}\n(the seed signs in as MODELGATE_ADMIN_EMAIL with MODELGATE_ADMIN_PASSWORD; if you changed that user's password, set them in .env)`);
+  });
+  const demo = await seedDemo(apiUrl, adminToken.secret);
+  const demoKey = await createDemoKey(apiUrl, adminToken.secret);
+  await fetch(new URL(`/v1/auth/tokens/${adminToken.id}`, apiUrl), { method: 'DELETE', headers: { authorization: `Bearer ${adminToken.secret}` } });
   await waitForHttp('http://127.0.0.1:3000/', { what: 'the dashboard', timeoutMs: 120_000 });
 
   console.log(`
 \x1b[1;32mModelgate is running.\x1b[0m
   Dashboard  http://localhost:3000
   API        ${apiUrl}   (health: ${apiUrl}/readyz)
-  Admin      ${env.MODELGATE_ADMIN_EMAIL || 'admin@modelgate.local'} / ${env.MODELGATE_ADMIN_PASSWORD ? '(MODELGATE_ADMIN_PASSWORD)' : 'modelgate-admin'}
+  Sign in    ${admin.email} / ${env.MODELGATE_ADMIN_PASSWORD ? '(MODELGATE_ADMIN_PASSWORD)' : admin.password}
   Demo       model ${demo.model} v${demo.version} → endpoint ${demo.endpoint}
 
 Try it:
   curl -s ${apiUrl}/v1/endpoints/${DEMO.endpoint}/predict \\
+    -H 'authorization: Bearer ${demoKey}' \\
     -H 'content-type: application/json' \\
     -d '${JSON.stringify(DEMO.body)}'
 
-Or with the CLI:  pnpm exec modelgate models list
+(that key may only predict on ${DEMO.endpoint}; it was made for this start and is shown once)
+
+Or with the CLI:  pnpm exec modelgate login && pnpm exec modelgate models list
 
 Ctrl-C stops everything.
 `);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createTestDatabase } from '@modelgate/db/testing';
 import { ProcessGroup, waitForHttp } from './processes.mjs';
 import { repoRoot } from './pnpm.mjs';
+import { issuePersonalToken } from './sign-in.mjs';
 
 export { repoRoot };
 
@@ -23,10 +24,14 @@ export function freePort() {
   });
 }
 
+/** The first admin every test stack starts with (created by the API on its first start). */
+export const TEST_ADMIN = { email: 'admin@modelgate.test', password: 'test-admin-password' };
+
 /**
  * Starts api + worker; `apiPort` defaults to a free port. Returns the env the apps got (so a
- * caller can start the dashboard against it), the API URL and `stop()`, which also drops the
- * database and the data directory.
+ * caller can start the dashboard against it), the API URL, the first admin's credentials and a
+ * personal token of theirs (`adminToken`), and `stop()`, which also drops the database and the
+ * data directory.
  */
 export async function startStack({ apiPort, quiet = true, env: extraEnv = {} } = {}) {
   const missing = ['apps/api/dist/main.js', 'apps/worker/dist/main.js'].filter((built) => !existsSync(path.join(repoRoot, built)));
@@ -46,6 +51,8 @@ export async function startStack({ apiPort, quiet = true, env: extraEnv = {} } =
     MODELGATE_LOG_LEVEL: 'warn',
     MODELGATE_WORKER_RESYNC_MS: '500',
     MODELGATE_API_URL: apiUrl,
+    MODELGATE_ADMIN_EMAIL: TEST_ADMIN.email,
+    MODELGATE_ADMIN_PASSWORD: TEST_ADMIN.password,
     ...extraEnv,
   };
   const group = new ProcessGroup({ quiet, exitWithParent: false });
@@ -61,9 +68,10 @@ export async function startStack({ apiPort, quiet = true, env: extraEnv = {} } =
     group.start('api', 'node', ['dist/main.js'], { cwd: path.join(repoRoot, 'apps/api'), env });
     group.start('worker', 'node', ['dist/main.js'], { cwd: path.join(repoRoot, 'apps/worker'), env });
     await waitForHttp(`${apiUrl}/readyz`, { what: 'the API', timeoutMs: 60_000 });
+    const admin = await issuePersonalToken(apiUrl, { email: env.MODELGATE_ADMIN_EMAIL, password: env.MODELGATE_ADMIN_PASSWORD, name: 'test stack' });
+    return { env, apiUrl, group, stop, adminEmail: env.MODELGATE_ADMIN_EMAIL, adminPassword: env.MODELGATE_ADMIN_PASSWORD, adminToken: admin.secret };
   } catch (error) {
     await stop();
     throw error;
   }
-  return { env, apiUrl, group, stop };
 }
