@@ -6,8 +6,9 @@ import { bearer, startTestStack, TEST_ADMIN, type TestStack } from '../test-supp
 let stack: TestStack;
 
 beforeAll(async () => {
-  // A small per-account budget so throttling shows after a few attempts; per IP stays roomy.
-  stack = await startTestStack({ MODELGATE_LOGIN_ATTEMPTS_PER_ACCOUNT: '4' });
+  // Small budgets so throttling shows after a few attempts; the per-IP one leaves room for the
+  // other tests' failures from 127.0.0.1, and the per-IP test uses an address of its own.
+  stack = await startTestStack({ MODELGATE_LOGIN_ATTEMPTS_PER_ACCOUNT: '4', MODELGATE_LOGIN_ATTEMPTS_PER_IP: '20' });
 }, 60_000);
 
 afterAll(async () => {
@@ -100,6 +101,22 @@ describe('signing in to the dashboard', () => {
     const audit = await stack.api('GET', `/v1/audit?action=auth.login_failed&target=${encodeURIComponent(user.email)}`);
     expect(audit.body.items.map((event: { outcome: string }) => event.outcome)).toEqual(['throttled', 'denied', 'denied', 'denied', 'denied']);
     expect(audit.body.items[0].ip).toBe('127.0.0.1');
+  });
+
+  it('throttles failed sign-ins per client IP across accounts (the IP the dashboard’s proxy forwards)', async () => {
+    const from = (ip: string, email: string) =>
+      fetch(new URL('/v1/auth/login', stack.apiUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ email, password: 'guessing-a-password' }),
+      });
+    for (let attempt = 0; attempt < 20; attempt += 1) expect((await from('203.0.113.7', `spray-${attempt}@modelgate.test`)).status).toBe(401);
+    const blocked = await from('203.0.113.7', 'spray-next@modelgate.test');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await from('198.51.100.4', 'spray-next@modelgate.test')).status).toBe(401);
+    const audit = await stack.api('GET', '/v1/audit?action=auth.login_failed&outcome=throttled&target=spray-next');
+    expect(audit.body.items.map((event: { ip: string }) => event.ip)).toEqual(['203.0.113.7']);
   });
 
   it('refuses a disabled account and ends its sessions and tokens', async () => {
