@@ -2,7 +2,7 @@ import { Email, Password } from '@modelgate/contracts';
 import { assertCanPrompt, promptLine, readPipedSecret } from '../auth/terminal-input.js';
 import type { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
-import { describeDatabaseFailure, printableDatabaseUrl } from '../users/database-failure.js';
+import { describeDatabaseFailure } from '../users/database-failure.js';
 
 export interface CreateAdminOptions {
   email: string;
@@ -48,13 +48,13 @@ export async function createAdminUser(options: CreateAdminOptions, context: CliC
   if (!checked.success) throw new CliError(firstIssue(checked));
 
   // Loaded here only: Prisma and argon2 (a native module) would slow every other command down.
-  const { createAdmin, createPrismaClient } = await import('@modelgate/db');
+  const { createAdmin, createPrismaClient, redactDatabaseUrl } = await import('@modelgate/db');
   const db = createPrismaClient(databaseUrl);
   let result: Awaited<ReturnType<typeof createAdmin>>;
   try {
     result = await createAdmin(db, { email: email.data, password, name: options.name, resetPassword: options.resetPassword === true });
   } catch (error) {
-    throw new CliError(describeDatabaseFailure(error, printableDatabaseUrl(databaseUrl)), { cause: error });
+    throw new CliError(describeDatabaseFailure(error, redactDatabaseUrl(databaseUrl)), { cause: error });
   } finally {
     await db.$disconnect();
   }

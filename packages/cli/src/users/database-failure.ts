@@ -1,14 +1,3 @@
-/** The URL with its password hidden, for messages. */
-export function printableDatabaseUrl(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '(DATABASE_URL, which is not a URL: expected postgresql://user@host:5432/database)';
-  }
-}
-
 /** What Prisma's pg adapter reports under `meta.driverAdapterError.cause`. */
 interface DriverFailure {
   kind?: string;
