@@ -7,6 +7,8 @@ const chromium = process.env.MODELGATE_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: './tests',
+  // Runs after the webServer answers: seeds the users and saves one signed-in state per user.
+  globalSetup: './support/global-setup.ts',
   timeout: 60_000,
   fullyParallel: false,
   workers: 1,

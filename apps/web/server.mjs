@@ -21,7 +21,7 @@ const apiUrl = parseApiUrl(process.env.MODELGATE_API_URL || 'http://127.0.0.1:40
 /** Request headers the API may care about; hop-by-hop and host stay here. */
 const FORWARDED_REQUEST_HEADERS = [
   'accept', 'authorization', 'content-length', 'content-type', 'cookie', 'if-match', 'if-none-match',
-  'if-modified-since', 'range', 'transfer-encoding', 'x-modelgate-version', 'x-request-id',
+  'if-modified-since', 'range', 'transfer-encoding', 'x-csrf-token', 'x-modelgate-version', 'x-request-id',
 ];
 /** Response headers passed back, framing included. */
 const FORWARDED_RESPONSE_HEADERS = [
@@ -57,6 +57,10 @@ function proxyToApi(request, response) {
   const target = new URL(`${apiUrl}${incoming.pathname.slice('/api'.length)}${incoming.search}`);
   const headers = {};
   for (const name of FORWARDED_REQUEST_HEADERS) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
+  // The API audits and throttles logins by the browser's address, not this server's.
+  const forwardedFor = request.headers['x-forwarded-for'];
+  const clientAddress = request.socket.remoteAddress ?? 'unknown';
+  headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${clientAddress}` : clientAddress;
 
   const client = target.protocol === 'https:' ? https : http;
   const upstream = client.request(target, { method: request.method, headers }, (answer) => {

@@ -1,12 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { DEMO, seedDemo } from '../../scripts/lib/seed-demo.mjs';
-import { E2E_API_PORT } from '../support/ports.mjs';
+import { API_URL, storageStateOf } from '../support/e2e-users.js';
+import { SeedApi } from '../support/seed-api.js';
 
-const apiUrl = `http://127.0.0.1:${E2E_API_PORT}`;
+const apiUrl = API_URL;
+
+test.use({ storageState: storageStateOf('viewer') });
 
 test.beforeAll(async () => {
-  // Seeded through the public API, as npm run dev does.
-  await seedDemo(apiUrl);
+  // Seeded through the public API with the admin's token, as npm run dev does.
+  await seedDemo(apiUrl, SeedApi.asAdmin().token);
 });
 
 test('the dashboard shows the demo model, its signature and the demo endpoint', async ({ page }) => {
@@ -31,7 +34,10 @@ test('the dashboard shows the demo model, its signature and the demo endpoint', 
 });
 
 test('a prediction through the demo endpoint answers with the model output', async ({ request }) => {
-  const response = await request.post(`${apiUrl}/v1/endpoints/${DEMO.endpoint}/predict`, { data: DEMO.body });
+  const response = await request.post(`${apiUrl}/v1/endpoints/${DEMO.endpoint}/predict`, {
+    data: DEMO.body,
+    headers: { authorization: `Bearer ${SeedApi.asAdmin().token}` },
+  });
   expect(response.status()).toBe(200);
   const body = await response.json();
   // iris row 1 (5.1, 3.5, 1.4) is setosa, class 0, per scikit-learn's own answer in reference.json.

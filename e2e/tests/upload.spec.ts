@@ -5,21 +5,21 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { repoRoot } from '../../scripts/lib/pnpm.mjs';
 import { DEMO, seedDemo } from '../../scripts/lib/seed-demo.mjs';
-import { E2E_API_PORT } from '../support/ports.mjs';
+import { API_URL, storageStateOf } from '../support/e2e-users.js';
+import { SeedApi } from '../support/seed-api.js';
 
-const apiUrl = `http://127.0.0.1:${E2E_API_PORT}`;
+const apiUrl = API_URL;
 const MNIST = path.join(repoRoot, 'fixtures/models/mnist/model.onnx');
 const IRIS = path.join(repoRoot, 'fixtures/models/sklearn-logistic-regression-iris/model.onnx');
 /** What `pickle.dumps({'a': 1}, protocol=4)` writes: the kind of file the API must never load. */
 const PICKLE = Buffer.from([0x80, 0x04, 0x95, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0x7d, 0x94, 0x8c, 0x01, 0x61, 0x94, 0x4b, 0x01, 0x73, 0x2e]);
 
+// Uploading, editing and archiving are a data scientist's work.
+test.use({ storageState: storageStateOf('dataScientist') });
+
 /** Seeds a version through the public API, as a user with curl would. Each test names its own model. */
 async function uploadThroughApi(model: string, file: string): Promise<number> {
-  const form = new FormData();
-  form.set('file', new Blob([await readFile(file)]), 'model.onnx');
-  const response = await fetch(`${apiUrl}/v1/models/${model}/versions`, { method: 'POST', body: form });
-  expect(response.status, await response.clone().text()).toBeLessThan(300);
-  return ((await response.json()) as { version: number }).version;
+  return (await SeedApi.asAdmin().upload(model, file)).version;
 }
 
 test('a model dropped on the upload page shows real progress, then its signature', async ({ page }) => {
@@ -96,7 +96,7 @@ test('an upload the API refuses shows its reason in place and keeps the form', a
   await page.screenshot({ path: 'screenshots/upload-refused.png', fullPage: true });
 
   // Nothing was created.
-  expect((await fetch(`${apiUrl}/v1/models/e2e-pickle`)).status).toBe(404);
+  expect((await SeedApi.asAdmin().call('GET', '/v1/models/e2e-pickle')).status).toBe(404);
 });
 
 test('"Edit details" saves a description and a sample input, which the request snippets then use', async ({ page }) => {
@@ -158,7 +158,7 @@ test('archiving: a version no endpoint routes to is archived; the demo version i
   await expect(row.getByText('archived', { exact: true })).toBeVisible();
 
   // The demo version serves the `demo` endpoint: the API refuses, and the dialog says why.
-  const demo = await seedDemo(apiUrl);
+  const demo = await seedDemo(apiUrl, SeedApi.asAdmin().token);
   await page.goto(`/models/${DEMO.model}/versions/${demo.version}`);
   await page.getByRole('button', { name: 'Archive version' }).click();
   const demoDialog = page.getByRole('dialog', { name: `Archive ${DEMO.model} v${demo.version}?` });

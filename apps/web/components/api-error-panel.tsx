@@ -1,4 +1,5 @@
 import type { ApiFailure } from '@/lib/load-from-api';
+import { AccessHint } from './problem-alert';
 import { ProblemFieldErrors } from './problem-field-errors';
 
 /** What a page shows instead of its data when the API cannot give it. */
@@ -19,7 +20,6 @@ export function ApiErrorPanel({ failure }: { failure: ApiFailure }) {
   }
 
   const { problem } = failure;
-  const signInHint = problem.status === 401 || problem.status === 403;
   return (
     <div role="alert" className="rounded-xl border border-red-200 bg-red-50 p-5 text-red-900">
       <p className="font-semibold">
@@ -27,11 +27,7 @@ export function ApiErrorPanel({ failure }: { failure: ApiFailure }) {
       </p>
       {problem.detail ? <p className="mt-2 text-sm text-red-800">{problem.detail}</p> : null}
       <ProblemFieldErrors errors={problem.errors} className="mt-2 text-sm" />
-      {signInHint ? (
-        <p className="mt-2 text-sm text-red-800">
-          The dashboard forwards your session cookie to the API; sign in again if it has expired.
-        </p>
-      ) : null}
+      <AccessHint problem={problem} className="mt-2 text-sm text-red-800" />
       <p className="mt-2 font-mono text-xs text-red-700">{problem.code}</p>
     </div>
   );

@@ -3,7 +3,8 @@ import { EmptyState } from './empty-state';
 export function NoEndpoints() {
   return (
     <EmptyState title="No endpoints yet">
-      Create one with <code className="font-mono">POST /v1/endpoints</code>, then deploy a model version to it.
+      Create one on the Endpoints page (or with <code className="font-mono">POST /v1/endpoints</code>), then promote a model
+      version to it.
     </EmptyState>
   );
 }

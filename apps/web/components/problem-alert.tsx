@@ -1,5 +1,17 @@
-import type { Problem } from '@modelgate/contracts';
+import { type Problem, ProblemCode } from '@modelgate/contracts';
 import { ProblemFieldErrors } from './problem-field-errors';
+
+/**
+ * What to do about a 401 or a CSRF refusal beyond the API's own words: an expired session, or a
+ * page loaded before signing in again (its CSRF token is stale). Other 403s say why in `detail`.
+ */
+export function AccessHint({ problem, className = 'mt-1 text-red-800' }: { problem: Problem; className?: string }) {
+  if (problem.status === 401) return <p className={className}>Your session has ended: sign in again, then retry.</p>;
+  if (problem.code === ProblemCode.csrf) {
+    return <p className={className}>This page was loaded before your current session began: reload it, then retry.</p>;
+  }
+  return null;
+}
 
 /**
  * An API refusal shown in place, next to the form that caused it: what failed, the status and the
@@ -19,9 +31,7 @@ export function ProblemAlert({ heading, problem }: { heading: string; problem: P
       </p>
       {problem.detail ? <p className="mt-1 break-words text-red-800">{problem.detail}</p> : null}
       <ProblemFieldErrors errors={problem.errors} className="mt-1" />
-      {problem.status === 401 || problem.status === 403 ? (
-        <p className="mt-1 text-red-800">Your session may have expired: sign in again, then retry.</p>
-      ) : null}
+      <AccessHint problem={problem} />
     </div>
   );
 }

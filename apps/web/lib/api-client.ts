@@ -1,4 +1,7 @@
 import type {
+  ApiKeyList,
+  AuditList,
+  AuditQuery,
   Endpoint,
   EndpointList,
   ModelDetail,
@@ -6,8 +9,11 @@ import type {
   ModelVersion,
   Problem,
   RevisionList,
+  UserList,
+  WhoAmI,
 } from '@modelgate/contracts';
 import { headers } from 'next/headers';
+import { auditSearch } from './audit-query';
 import { webConfig } from './config';
 import { describeFetchFailure, readProblem } from './problem';
 
@@ -50,6 +56,16 @@ export const getEndpoint = (endpoint: string) => request<Endpoint>(`/v1/endpoint
 
 export const getRevisions = (endpoint: string) =>
   request<RevisionList>(`/v1/endpoints/${segment(endpoint)}/revisions`);
+
+export const getWhoAmI = () => request<WhoAmI>('/v1/auth/me');
+
+export const getPersonalTokens = () => request<ApiKeyList>('/v1/auth/tokens');
+
+export const getUsers = () => request<UserList>('/v1/users');
+
+export const getApiKeys = () => request<ApiKeyList>('/v1/api-keys');
+
+export const getAudit = (query: AuditQuery) => request<AuditList>(`/v1/audit${auditSearch(query)}`);
 
 function segment(value: string): string {
   return encodeURIComponent(value);

@@ -1,9 +1,9 @@
-import type { Problem } from '@modelgate/contracts';
+import { CSRF_COOKIE, CSRF_HEADER, type Problem } from '@modelgate/contracts';
 import { readProblem } from './problem';
 
 /**
- * How client components call the API: through the dashboard's own `/api/v1` proxy (see
- * app/api/v1/[...path]/route.ts), never the API origin, so the session cookie goes along.
+ * How client components call the API: through the dashboard's own `/api/v1` proxy (server.mjs),
+ * never the API origin, so the session cookie goes along.
  */
 
 export const PROXY_BASE = '/api/v1';
@@ -12,9 +12,22 @@ export function modelVersionPath(model: string, version: number): string {
   return `${PROXY_BASE}/models/${encodeURIComponent(model)}/versions/${version}`;
 }
 
-export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; problem: Problem };
+export function endpointPath(endpoint: string): string {
+  return `${PROXY_BASE}/endpoints/${encodeURIComponent(endpoint)}`;
+}
 
-export async function callApi<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<ApiResult<T>> {
+export type ApiFailureResult = {
+  ok: false;
+  problem: Problem;
+  /** Seconds from `Retry-After` on a 429 or 503: how long to wait before trying again. */
+  retryAfterSeconds?: number;
+};
+
+export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailureResult;
+
+export type ApiMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export async function callApi<T>(method: ApiMethod, path: string, body?: unknown): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -22,6 +35,7 @@ export async function callApi<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', pa
       headers: {
         accept: 'application/json, application/problem+json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(method === 'GET' ? {} : csrfHeaders()),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
@@ -30,7 +44,16 @@ export async function callApi<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', pa
     return { ok: false, problem: unreachableProblem(error instanceof Error ? error.message : String(error)) };
   }
   const text = await response.text();
-  if (!response.ok) return { ok: false, problem: readProblem(response.status, response.statusText, text) };
+  if (!response.ok) {
+    const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+    return {
+      ok: false,
+      problem: readProblem(response.status, response.statusText, text),
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    };
+  }
+  // 204 (logout) has no body to read.
+  if (text === '') return { ok: true, status: response.status, data: undefined as T };
   try {
     return { ok: true, status: response.status, data: JSON.parse(text) as T };
   } catch {
@@ -39,6 +62,34 @@ export async function callApi<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', pa
       problem: readProblem(502, 'Unreadable API response', `${method} ${path} answered ${response.status} with a body that is not JSON`),
     };
   }
+}
+
+/**
+ * The API refuses a change made with the session cookie unless it also carries the CSRF token,
+ * which it hands out in a cookie only this origin's scripts can read: a forged cross-site form
+ * sends the session cookie but cannot know the token.
+ */
+export function csrfHeaders(): Record<string, string> {
+  const token = readCookie(CSRF_COOKIE);
+  return token ? { [CSRF_HEADER]: token } : {};
+}
+
+function readCookie(name: string): string | undefined {
+  if (typeof document === 'undefined') return undefined;
+  for (const part of document.cookie.split(';')) {
+    const separator = part.indexOf('=');
+    if (separator === -1) continue;
+    if (part.slice(0, separator).trim() === name) return decodeURIComponent(part.slice(separator + 1).trim());
+  }
+  return undefined;
+}
+
+/** `Retry-After` is either seconds or an HTTP date; both become whole seconds from now. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 /** The request never got an answer: the dashboard's own server is down or the network dropped. */

@@ -1,6 +1,7 @@
 import type { Problem } from '@modelgate/contracts';
 import { notFound } from 'next/navigation';
 import { ApiProblemError, ApiUnreachableError } from './api-client';
+import { redirectToSignIn } from './sign-in-redirect';
 
 /** Why a page could not get its data, as plain data a component can render. */
 export type ApiFailure =
@@ -17,7 +18,10 @@ interface LoadOptions {
   notFoundIsPage?: boolean;
 }
 
-/** Awaits an API call and turns the expected failures into values; anything else still throws. */
+/**
+ * Awaits an API call and turns the expected failures into values; anything else still throws.
+ * A 401 means the session is gone (expired, revoked, signed out elsewhere): back to the login page.
+ */
 export async function loadFromApi<T>(call: Promise<T>, options: LoadOptions = {}): Promise<Loaded<T>> {
   try {
     return { ok: true, data: await call };
@@ -26,6 +30,7 @@ export async function loadFromApi<T>(call: Promise<T>, options: LoadOptions = {}
       return { ok: false, failure: { kind: 'unreachable', apiUrl: error.apiUrl, reason: error.reason } };
     }
     if (error instanceof ApiProblemError) {
+      if (error.problem.status === 401) return redirectToSignIn();
       if (error.problem.status === 404 && (options.notFoundIsPage ?? true)) notFound();
       return { ok: false, failure: { kind: 'problem', problem: error.problem } };
     }

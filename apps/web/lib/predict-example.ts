@@ -81,6 +81,9 @@ function nestedZeros(shape: readonly number[], zero: unknown): unknown {
   return Array.from({ length: first }, () => nestedZeros(rest, zero));
 }
 
+/** Where the snippets read the caller's key from: an API key, or a personal token. */
+export const API_KEY_VARIABLE = 'MODELGATE_API_KEY';
+
 interface RequestOptions {
   apiUrl: string;
   /** Endpoint name, or a placeholder such as `<endpoint>`. */
@@ -93,6 +96,7 @@ interface RequestOptions {
 export function predictCurl({ apiUrl, endpoint, body, pinVersion }: RequestOptions): string {
   const lines = [
     `curl -X POST '${apiUrl}/v1/endpoints/${endpoint}/predict'`,
+    `  -H "Authorization: Bearer $${API_KEY_VARIABLE}"`,
     `  -H 'Content-Type: application/json'`,
   ];
   if (pinVersion !== undefined) lines.push(`  -H 'X-Modelgate-Version: ${pinVersion}'`);
@@ -102,7 +106,7 @@ export function predictCurl({ apiUrl, endpoint, body, pinVersion }: RequestOptio
 
 /** The same request as `predictCurl`, as TypeScript (fetch) that reads the outputs. */
 export function predictFetch({ apiUrl, endpoint, body, pinVersion }: RequestOptions): string {
-  const headers = [`'content-type': 'application/json'`];
+  const headers = [`authorization: \`Bearer \${process.env.${API_KEY_VARIABLE}}\``, `'content-type': 'application/json'`];
   if (pinVersion !== undefined) headers.push(`'x-modelgate-version': '${pinVersion}'`);
   return [
     `const body = ${body};`,

@@ -1,11 +1,15 @@
+import { Action } from '@modelgate/contracts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiErrorPanel } from '@/components/api-error-panel';
 import { buttonClasses } from '@/components/button';
+import { NotAllowedButton } from '@/components/not-allowed';
 import { PageHeader } from '@/components/page-header';
 import { getModels } from '@/lib/api-client';
+import { decideFor } from '@/lib/caller';
 import { formatDateTime } from '@/lib/format';
 import { loadFromApi } from '@/lib/load-from-api';
+import { requireSession } from '@/lib/session';
 import { ModelsTable } from './models-table';
 
 export const dynamic = 'force-dynamic';
@@ -19,7 +23,8 @@ export default async function ModelsPage({
 }) {
   const { q } = await searchParams;
   const query = typeof q === 'string' ? q : '';
-  const models = await loadFromApi(getModels());
+  const [models, session] = await Promise.all([loadFromApi(getModels()), requireSession()]);
+  const upload = decideFor(session, Action.manageModels);
 
   return (
     <>
@@ -27,9 +32,13 @@ export default async function ModelsPage({
         title="Models"
         description="Every model family and its versions. Each upload of an ONNX file adds an immutable, validated version."
         actions={
-          <Link href="/models/new" className={buttonClasses('primary')}>
-            Upload model
-          </Link>
+          upload.allowed ? (
+            <Link href="/models/new" className={buttonClasses('primary')}>
+              Upload model
+            </Link>
+          ) : (
+            <NotAllowedButton label="Upload model" reason={upload.reason} variant="primary" align="end" />
+          )
         }
       />
       {models.ok ? (

@@ -3,11 +3,13 @@ import { ApiErrorPanel } from '@/components/api-error-panel';
 import { Badge } from '@/components/badge';
 import { PageHeader } from '@/components/page-header';
 import { Section } from '@/components/section';
-import { getEndpoint, getRevisions, getVersion } from '@/lib/api-client';
+import { getEndpoint, getModels, getRevisions, getVersion } from '@/lib/api-client';
 import { loadFromApi } from '@/lib/load-from-api';
+import { DeployCanary } from './deploy-canary';
 import { EndpointConfig } from './endpoint-config';
 import { PredictSnippet } from './predict-snippet';
 import { RevisionHistory } from './revision-history';
+import { RollBack } from './roll-back';
 import { TrafficSplit } from './traffic-split';
 
 export const dynamic = 'force-dynamic';
@@ -23,7 +25,11 @@ export async function generateMetadata({ params }: EndpointPageProps): Promise<M
 
 export default async function EndpointPage({ params }: EndpointPageProps) {
   const { endpoint: name } = await params;
-  const [loaded, revisions] = await Promise.all([loadFromApi(getEndpoint(name)), loadFromApi(getRevisions(name))]);
+  const [loaded, revisions, models] = await Promise.all([
+    loadFromApi(getEndpoint(name)),
+    loadFromApi(getRevisions(name)),
+    loadFromApi(getModels(), { notFoundIsPage: false }),
+  ]);
 
   if (!loaded.ok) {
     return (
@@ -41,15 +47,34 @@ export default async function EndpointPage({ params }: EndpointPageProps) {
   const primaryVersion = primaryRoute
     ? await loadFromApi(getVersion(primaryRoute.model, primaryRoute.version), { notFoundIsPage: false })
     : undefined;
+  // The revision a rollback goes back to: the one just before the active (always the newest) one.
+  const previous = active && revisions.ok ? revisions.data.items.find((revision) => revision.number === active.number - 1) : undefined;
 
   return (
     <>
-      <PageHeader eyebrow="Endpoint" title={endpoint.name} description={endpoint.description || undefined}>
+      <PageHeader
+        eyebrow="Endpoint"
+        title={endpoint.name}
+        description={endpoint.description || undefined}
+        actions={<RollBack endpoint={endpoint.name} active={active} previous={previous} />}
+      >
         {active ? <Badge tone="accent">revision {active.number}</Badge> : <Badge>not deployed</Badge>}
       </PageHeader>
 
       <Section id="traffic" title="Traffic split" description="Where the active revision sends each request.">
         <TrafficSplit endpoint={endpoint.name} revision={active} />
+      </Section>
+
+      <Section
+        id="canary"
+        title="Deploy a canary"
+        description="Try another version on a share of the traffic. Each deploy is a new revision; roll back to undo it."
+      >
+        {models.ok ? (
+          <DeployCanary endpoint={endpoint.name} active={active} models={models.data.items.map((model) => model.name)} />
+        ) : (
+          <ApiErrorPanel failure={models.failure} />
+        )}
       </Section>
 
       <Section id="predict" title="Try it">

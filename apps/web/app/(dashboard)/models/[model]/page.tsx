@@ -1,13 +1,17 @@
+import { Action } from '@modelgate/contracts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiErrorPanel } from '@/components/api-error-panel';
 import { buttonClasses } from '@/components/button';
 import { DateTime } from '@/components/date-time';
+import { NotAllowedButton } from '@/components/not-allowed';
 import { PageHeader } from '@/components/page-header';
 import { Section } from '@/components/section';
 import { getModel } from '@/lib/api-client';
+import { decideFor } from '@/lib/caller';
 import { pluralize } from '@/lib/format';
 import { loadFromApi } from '@/lib/load-from-api';
+import { requireSession } from '@/lib/session';
 import { VersionsTable } from './versions-table';
 
 export const dynamic = 'force-dynamic';
@@ -23,7 +27,7 @@ export async function generateMetadata({ params }: ModelPageProps): Promise<Meta
 
 export default async function ModelPage({ params }: ModelPageProps) {
   const { model: name } = await params;
-  const model = await loadFromApi(getModel(name));
+  const [model, session] = await Promise.all([loadFromApi(getModel(name)), requireSession()]);
 
   if (!model.ok) {
     return (
@@ -37,6 +41,7 @@ export default async function ModelPage({ params }: ModelPageProps) {
   const { data } = model;
   // Newest first: the version someone most likely came to look at.
   const versions = [...data.versions].sort((a, b) => b.version - a.version);
+  const upload = decideFor(session, Action.manageModels);
   return (
     <>
       <PageHeader
@@ -44,9 +49,13 @@ export default async function ModelPage({ params }: ModelPageProps) {
         title={data.name}
         description={data.description || undefined}
         actions={
-          <Link href={`/models/new?model=${encodeURIComponent(data.name)}`} className={buttonClasses('primary')}>
-            Upload new version
-          </Link>
+          upload.allowed ? (
+            <Link href={`/models/new?model=${encodeURIComponent(data.name)}`} className={buttonClasses('primary')}>
+              Upload new version
+            </Link>
+          ) : (
+            <NotAllowedButton label="Upload new version" reason={upload.reason} variant="primary" align="end" />
+          )
         }
       >
         <span className="text-sm text-zinc-500">

@@ -2,7 +2,7 @@
 
 import type { ModelVersion, Problem } from '@modelgate/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { PROXY_BASE, unreachableProblem } from '@/lib/browser-api';
+import { csrfHeaders, PROXY_BASE, unreachableProblem } from '@/lib/browser-api';
 import { readProblem } from '@/lib/problem';
 
 /**
@@ -51,6 +51,7 @@ export function useUpload() {
     current.current = xhr;
     xhr.open('POST', `${PROXY_BASE}/models/${encodeURIComponent(model)}/versions`);
     xhr.setRequestHeader('accept', 'application/json, application/problem+json');
+    for (const [name, value] of Object.entries(csrfHeaders())) xhr.setRequestHeader(name, value);
     setState({ phase: 'uploading', loaded: 0, total: file.size });
 
     // Upload listeners must exist before send(), or the browser reports no progress at all.

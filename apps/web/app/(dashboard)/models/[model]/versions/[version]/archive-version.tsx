@@ -1,10 +1,12 @@
 'use client';
 
-import type { ModelVersion, Problem } from '@modelgate/contracts';
-import { useRouter } from 'next/navigation';
-import { useId, useRef, useState, useTransition } from 'react';
+import { Action, type ModelVersion } from '@modelgate/contracts';
+import { useId } from 'react';
 import { buttonClasses } from '@/components/button';
+import { NotAllowedButton } from '@/components/not-allowed';
 import { ProblemAlert } from '@/components/problem-alert';
+import { useCan } from '@/components/session-provider';
+import { useDialogChange } from '@/components/use-dialog-change';
 import { callApi, modelVersionPath } from '@/lib/browser-api';
 
 interface ArchiveVersionProps {
@@ -20,35 +22,14 @@ interface ArchiveVersionProps {
  * routes to the version.
  */
 export function ArchiveVersion({ model, version, servedBy }: ArchiveVersionProps) {
-  const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [problem, setProblem] = useState<Problem>();
-  const [archiving, setArchiving] = useState(false);
-  const [, startTransition] = useTransition();
+  const { dialog, problem, pending: archiving, open, submit, clearProblem } = useDialogChange();
   const titleId = useId();
   const descriptionId = useId();
+  const allowed = useCan(Action.manageModels);
 
-  function open() {
-    setProblem(undefined);
-    dialog.current?.showModal();
-  }
+  const archive = () => submit(() => callApi<ModelVersion>('DELETE', modelVersionPath(model, version)));
 
-  async function archive() {
-    setArchiving(true);
-    setProblem(undefined);
-    const result = await callApi<ModelVersion>('DELETE', modelVersionPath(model, version));
-    if (!result.ok) {
-      setArchiving(false);
-      setProblem(result.problem);
-      return;
-    }
-    startTransition(() => {
-      router.refresh();
-      setArchiving(false);
-      dialog.current?.close();
-    });
-  }
-
+  if (!allowed.allowed) return <NotAllowedButton label="Archive version" reason={allowed.reason} align="end" />;
   return (
     <>
       <button type="button" onClick={open} className={buttonClasses('secondary')}>
@@ -58,7 +39,7 @@ export function ArchiveVersion({ model, version, servedBy }: ArchiveVersionProps
         ref={dialog}
         aria-labelledby={titleId}
         aria-describedby={descriptionId}
-        onClose={() => setProblem(undefined)}
+        onClose={() => clearProblem()}
         className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40"
       >
         <div className="grid gap-4 p-6">

@@ -1,12 +1,14 @@
 'use client';
 
-import type { ModelVersion, Problem, UpdateVersionBody, VersionMetadata } from '@modelgate/contracts';
+import { Action, type ModelVersion, type Problem, type UpdateVersionBody, type VersionMetadata } from '@modelgate/contracts';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, type ReactNode, useEffect, useRef, useState, useTransition } from 'react';
 import { buttonClasses } from '@/components/button';
 import { Field, fieldAria, inputClasses } from '@/components/form-field';
+import { NotAllowedButton } from '@/components/not-allowed';
 import { ProblemAlert } from '@/components/problem-alert';
 import { Section } from '@/components/section';
+import { useCan } from '@/components/session-provider';
 import { callApi, modelVersionPath } from '@/lib/browser-api';
 import { formatRequestJson } from '@/lib/predict-example';
 import { parseTags, tagsProblem } from '@/lib/tags';
@@ -29,6 +31,7 @@ export function EditDetails({ model, version, metadata, signatureExample, childr
   const [, startTransition] = useTransition();
   const editButton = useRef<HTMLButtonElement>(null);
   const refocus = useRef(false);
+  const allowed = useCan(Action.manageModels);
 
   // Back to where the person was once the form has closed and the button is there again.
   useEffect(() => {
@@ -57,7 +60,9 @@ export function EditDetails({ model, version, metadata, signatureExample, childr
       title="Details"
       description="Free metadata attached to this version. The artifact itself never changes."
       aside={
-        editing ? null : (
+        editing ? null : !allowed.allowed ? (
+          <NotAllowedButton label="Edit details" reason={allowed.reason} align="end" />
+        ) : (
           <button
             ref={editButton}
             type="button"
