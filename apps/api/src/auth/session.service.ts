@@ -85,7 +85,9 @@ export class SessionService implements OnModuleInit {
       );
       return updated;
     });
-    await Promise.all(buckets.slice(0, 1).map(({ bucket }) => this.buckets.reset(bucket)));
+    // The owner got in: their account's failures are forgiven; the address's are not, so one
+    // account someone controls cannot be used to reset a password-spraying budget.
+    await this.buckets.reset(buckets[0]!.bucket);
     const cookie = { path: '/', sameSite: 'lax' as const, secure: this.config.MODELGATE_COOKIE_SECURE, maxAge: this.config.MODELGATE_SESSION_TTL_HOURS * 3600 };
     reply.setCookie(SESSION_COOKIE, secret, { ...cookie, httpOnly: true });
     // Readable by the dashboard's scripts, which echo it as X-CSRF-Token; another site can neither
