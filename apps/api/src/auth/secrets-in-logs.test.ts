@@ -79,17 +79,17 @@ describe('secrets', () => {
     expect(Object.values(secrets).every((secret) => typeof secret === 'string' && secret.length >= 12)).toBe(true);
 
     // Work with every credential: upload, deploy, predict, read, change a password, revoke, sign out.
-    const asGrace = bearer(secrets.personalToken);
+    const asGrace = bearer(secrets.personalToken!);
     expect((await http(apiUrl, 'POST', '/v1/models/shop-model/versions', modelForm(buildGemmModel({ inFeatures: 4, outFeatures: 2, batchDim: 'N' })), asGrace)).status).toBe(201);
     expect((await http(apiUrl, 'POST', '/v1/endpoints', { name: 'shop' }, asGrace)).status).toBe(201);
     expect((await http(apiUrl, 'POST', '/v1/endpoints/shop/promote', { model: 'shop-model', version: 1, expectedRevision: 0 }, asAdmin)).status).toBe(200);
-    const prediction = await http(apiUrl, 'POST', '/v1/endpoints/shop/predict', { inputs: { x: [[1, 2, 3, 4]] } }, bearer(secrets.apiKey));
+    const prediction = await http(apiUrl, 'POST', '/v1/endpoints/shop/predict', { inputs: { x: [[1, 2, 3, 4]] } }, bearer(secrets.apiKey!));
     expect(prediction.status).toBe(200);
-    expect((await http(apiUrl, 'GET', '/v1/auth/me', undefined, bearer(secrets.apiKey))).status).toBe(200);
+    expect((await http(apiUrl, 'GET', '/v1/auth/me', undefined, bearer(secrets.apiKey!))).status).toBe(200);
     secrets.newPassword = 'a brand new password for grace';
     expect((await http(apiUrl, 'PATCH', `/v1/users/${user.body.id}`, { password: secrets.newPassword }, asAdmin)).status).toBe(200);
     expect((await http(apiUrl, 'DELETE', `/v1/api-keys/${key.body.id}`, undefined, asAdmin)).status).toBe(200);
-    expect((await http(apiUrl, 'GET', '/v1/models', undefined, bearer(secrets.apiKey))).status).toBe(401);
+    expect((await http(apiUrl, 'GET', '/v1/models', undefined, bearer(secrets.apiKey!))).status).toBe(401);
     expect((await http(apiUrl, 'POST', '/v1/auth/logout', undefined, asAdmin)).status).toBe(204);
 
     // Everything a caller can read afterwards.

@@ -95,7 +95,7 @@ describe('signing in to the dashboard', () => {
     });
     expect(throttled.status).toBe(429);
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await throttled.json()).detail).toMatch(/too many failed sign-ins/);
+    expect(((await throttled.json()) as { detail: string }).detail).toMatch(/too many failed sign-ins/);
     // Other accounts are not affected.
     expect((await signIn(stack.apiUrl, TEST_ADMIN.email, TEST_ADMIN.password)).status).toBe(200);
     const audit = await stack.api('GET', `/v1/audit?action=auth.login_failed&target=${encodeURIComponent(user.email)}`);

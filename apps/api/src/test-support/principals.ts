@@ -33,7 +33,7 @@ export async function signIn(apiUrl: string, email: string, password: string) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
-  const body = await response.json();
+  const body = (await response.json()) as any;
   const setCookies = response.headers.getSetCookie();
   const session = setCookies.find((line) => line.startsWith('modelgate_session='))?.split(';')[0];
   return { status: response.status, body, setCookies, cookie: session ?? '', csrfToken: body.csrfToken as string };
