@@ -26,6 +26,9 @@ async function main() {
 
   step('Building');
   await runPnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
+  // The build compiles sources only; this also checks the tests, the e2e specs and the dashboard.
+  step('Type-checking everything, tests included');
+  await runPnpm(['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']);
 
   const reports = path.join(os.tmpdir(), `modelgate-test-${process.pid}`);
   rmSync(reports, { recursive: true, force: true });
