@@ -18,12 +18,12 @@ export class InferenceController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PredictResponse> {
-    const { response } = await this.inference.predict(endpoint, body, request.id, pinnedVersion);
+    const { response, outcome } = await this.inference.predict(endpoint, body, { requestId: String(request.id), ...(pinnedVersion ? { pinnedVersion } : {}) });
     reply.headers({
       'x-modelgate-model': response.model,
       'x-modelgate-version': String(response.version),
       'x-modelgate-revision': String(response.revision),
-      'x-modelgate-placement': 'worker',
+      'x-modelgate-placement': outcome.placement,
     });
     return response;
   }

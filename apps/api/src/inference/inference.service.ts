@@ -1,16 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { PredictRequest, type PredictResponse, type WireTensorMap } from '@modelgate/contracts';
-import { TensorInputError, decodeRequestInputs, fromWire, tensorToJson, toWire } from '@modelgate/runtime/tensors';
+import { PredictRequest, type Placement, type PredictResponse, type Signature, type WireTensorMap } from '@modelgate/contracts';
+import { type HostTensor, TensorInputError, decodeRequestInputs, fromWire, tensorToJson, toWire } from '@modelgate/runtime/tensors';
 import { ProblemException } from '../common/problem.exception.js';
 import { parseRequest } from '../common/zod-validation.js';
-import { EndpointRoutingService, type RoutedVersion } from '../endpoints/endpoint-routing.service.js';
+import { EndpointRoutingService, type RoutedEndpoint, type RoutedVersion } from '../endpoints/endpoint-routing.service.js';
 import { InferenceDispatcher } from './inference-dispatcher.js';
 
-export interface Prediction {
-  response: PredictResponse;
-  served: RoutedVersion;
+/** What to run, decoded against the signature of the version routing chose. */
+export interface InferenceInputs {
+  inputs: Record<string, HostTensor>;
+  /** Tensor outputs to return; all of them when absent. */
+  outputs?: string[];
 }
 
+export interface InferenceOptions {
+  requestId: string;
+  /** Run this routed version number (X-Modelgate-Version, or a /v2 …/versions/{v} path). */
+  pinnedVersion?: string;
+}
+
+export interface InferenceOutcome {
+  outputs: Record<string, HostTensor>;
+  endpoint: RoutedEndpoint;
+  served: RoutedVersion;
+  placement: Placement;
+}
+
+/**
+ * Every way of calling an endpoint (REST JSON, binary bodies, the Open Inference Protocol) ends
+ * here: route, decode the caller's tensors against the chosen version's signature (a bad request
+ * never reaches a model), run on the endpoint's placement, answer host tensors.
+ */
 @Injectable()
 export class InferenceService {
   constructor(
@@ -18,41 +38,54 @@ export class InferenceService {
     private readonly dispatcher: InferenceDispatcher,
   ) {}
 
-  async predict(endpointName: string, body: unknown, requestId: string, pinnedVersion?: string): Promise<Prediction> {
+  /** `POST /v1/endpoints/{e}/predict` with a JSON body. */
+  async predict(endpointName: string, body: unknown, options: InferenceOptions): Promise<{ response: PredictResponse; outcome: InferenceOutcome }> {
     const request = parseRequest(PredictRequest, body);
-    const routed = await this.routing.resolve(endpointName);
-    const served = this.routing.choose(routed, pinnedVersion);
+    const outcome = await this.infer(endpointName, options, (signature) => ({
+      inputs: decodeRequestInputs(signature, request),
+      ...('inputs' in request && request.outputs ? { outputs: request.outputs } : {}),
+    }));
+    return {
+      outcome,
+      response: {
+        outputs: Object.fromEntries(Object.entries(outcome.outputs).map(([name, tensor]) => [name, tensorToJson(tensor)])),
+        model: outcome.served.model,
+        version: outcome.served.version,
+        revision: outcome.endpoint.revision,
+        requestId: options.requestId,
+      },
+    };
+  }
 
-    // Inputs are validated against the signature here, so a bad request never reaches a worker.
-    let inputs: WireTensorMap;
+  /**
+   * Routes, then calls `decode` with the chosen version's signature; a TensorInputError thrown
+   * there becomes a 400 naming the input.
+   */
+  async infer(endpointName: string, options: InferenceOptions, decode: (signature: Signature) => InferenceInputs): Promise<InferenceOutcome> {
+    const endpoint = await this.routing.resolve(endpointName);
+    const served = this.routing.choose(endpoint, options.pinnedVersion);
+    let request: InferenceInputs;
     try {
-      const tensors = decodeRequestInputs(served.signature, request);
-      inputs = Object.fromEntries(Object.entries(tensors).map(([name, tensor]) => [name, toWire(tensor)]));
+      request = decode(served.signature);
     } catch (error) {
-      if (error instanceof TensorInputError) {
-        throw ProblemException.badInput(error.message, [{ path: error.path, message: error.message }]);
-      }
+      if (error instanceof TensorInputError) throw ProblemException.badInput(error.message, [{ path: error.path, message: error.message }]);
       throw error;
     }
-    const outputs = 'inputs' in request ? request.outputs : undefined;
-    if (outputs) this.checkRequestedOutputs(served, outputs);
+    if (request.outputs) this.checkRequestedOutputs(served, request.outputs);
 
+    const inputs: WireTensorMap = Object.fromEntries(Object.entries(request.inputs).map(([name, tensor]) => [name, toWire(tensor)]));
     const result = await this.dispatcher.dispatch({
       versionId: served.versionId,
       inputs,
-      ...(outputs ? { outputs } : {}),
-      timeoutMs: routed.config.timeoutMs,
-      endpoint: routed.name,
+      ...(request.outputs ? { outputs: request.outputs } : {}),
+      timeoutMs: endpoint.config.timeoutMs,
+      endpoint: endpoint.name,
     });
     return {
+      outputs: Object.fromEntries(Object.entries(result.outputs).map(([name, wire]) => [name, fromWire(wire)])),
+      endpoint,
       served,
-      response: {
-        outputs: Object.fromEntries(Object.entries(result.outputs).map(([name, wire]) => [name, tensorToJson(fromWire(wire))])),
-        model: served.model,
-        version: served.version,
-        revision: routed.revision,
-        requestId,
-      },
+      placement: 'worker',
     };
   }
 
