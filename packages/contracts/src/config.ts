@@ -16,6 +16,14 @@ export const SharedEnv = {
   MODELGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** JSON lines for log collectors; `pretty` for people reading a terminal (npm run dev sets it). */
   MODELGATE_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /**
+   * onnxruntime threads per session, in the worker and in the API (gateway placement): 1 keeps
+   * concurrent runs and micro-batches, not one request's operators, on the few cores there are.
+   */
+  MODELGATE_ORT_INTRA_OP_THREADS: z.coerce.number().int().min(0).max(256).default(1),
+  MODELGATE_ORT_INTER_OP_THREADS: z.coerce.number().int().min(0).max(256).default(1),
+  /** Memory loaded models may hold per process (estimated); least recently used unpinned ones are unloaded beyond it. */
+  MODELGATE_SESSION_MEMORY_MB: z.coerce.number().int().min(16).max(1024 * 1024).default(4096),
 } as const;
 
 /** pino transport for the chosen format: none (JSON to stdout) or pino-pretty on one line. */

@@ -38,10 +38,36 @@ export const InferJobData = z.object({
 });
 export type InferJobData = z.infer<typeof InferJobData>;
 
+/**
+ * Schema 2: the API's micro-batcher sends the requests for one version that arrived together as
+ * ONE job (one Redis round trip instead of N); the worker runs them batched where the model allows
+ * and answers them in one InferBatchReply.
+ */
+export const InferBatchJobData = z.object({
+  schema: z.literal(2),
+  /** Correlates the reply with the waiting batch in the API process. */
+  dispatchId: z.string(),
+  versionId: z.string(),
+  replyTo: z.string(),
+  enqueuedAt: z.number(),
+  requests: z
+    .array(
+      z.object({
+        requestId: z.string(),
+        inputs: WireTensorMap,
+        outputs: z.array(z.string()).optional(),
+      }),
+    )
+    .min(1),
+});
+export type InferBatchJobData = z.infer<typeof InferBatchJobData>;
+
 export const InferTimings = z.object({
   queueMs: z.number(),
   inferenceMs: z.number(),
   coldStart: z.boolean(),
+  /** How many requests shared the run (1 when alone). */
+  batchSize: z.number().int().positive().default(1),
 });
 
 export const InferResult = z.discriminatedUnion('ok', [
@@ -60,6 +86,14 @@ export const InferResult = z.discriminatedUnion('ok', [
   }),
 ]);
 export type InferResult = z.infer<typeof InferResult>;
+
+/** One reply per batch job: a result per request, in the order they were sent. */
+export const InferBatchReply = z.object({
+  dispatchId: z.string(),
+  workerId: z.string(),
+  results: z.array(InferResult),
+});
+export type InferBatchReply = z.infer<typeof InferBatchReply>;
 
 export const DeploymentEvent = z.object({
   endpoint: z.string(),

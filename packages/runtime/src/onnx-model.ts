@@ -36,6 +36,18 @@ export class OnnxModel {
     this.tensorOutputNames = signature.outputs.filter((output) => output.isTensor).map((output) => output.name);
   }
 
+  /**
+   * What a loaded model is expected to hold, for SessionCache's memory budget: 3 × the file (its
+   * bytes while loading, the initialisers onnxruntime copies, pre-packed weights) plus 4 MiB for
+   * the session's arenas and activations. A rough guide, measured with onnxruntime-node 1.30 on
+   * CPU after one run: shufflenet-v2-int8 (2.4 MB file) holds ~9 MB, ocr-text-direction (0.6 MB)
+   * ~3.5 MB, mnist (26 kB) ~0.3 MB; models with large activations (224×224 inputs) hold more
+   * than their weights suggest.
+   */
+  static estimateMemoryBytes(artifactBytes: number): number {
+    return 3 * artifactBytes + 4 * 1024 * 1024;
+  }
+
   /** Loads a model from a file path or its bytes; throws InvalidModelError when it cannot be served. */
   static async load(source: string | Uint8Array, options: OnnxModelOptions = {}): Promise<OnnxModel> {
     const bytes = typeof source === 'string' ? await readFile(source) : source;

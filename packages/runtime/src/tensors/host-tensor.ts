@@ -13,6 +13,9 @@ export type HostTensorData =
   | BigUint64Array
   | string[];
 
+/** Storage of every dtype but string. */
+export type NumericTensorData = Exclude<HostTensorData, string[]>;
+
 /**
  * A tensor in host memory, row-major. bool is stored as a Uint8Array of 0/1 and float16 as its
  * raw IEEE 754 half-precision bits in a Uint16Array, which is how onnxruntime takes them.
@@ -23,7 +26,8 @@ export interface HostTensor {
   data: HostTensorData;
 }
 
-type NumericDtype = Exclude<TensorDtype, 'string'>;
+/** Every dtype stored in a typed array, i.e. with a fixed size per element. */
+export type NumericDtype = Exclude<TensorDtype, 'string'>;
 
 type TypedArrayConstructor =
   | Float32ArrayConstructor
@@ -61,6 +65,22 @@ export function allocateTensorData(dtype: TensorDtype, length: number): HostTens
 /** Views raw little-endian bytes as the dtype's typed array; `bytes` must be aligned to the element size. */
 export function viewTensorBytes(dtype: NumericDtype, buffer: ArrayBufferLike, byteOffset: number, length: number) {
   return new TYPED_ARRAY_BY_DTYPE[dtype](buffer as ArrayBuffer, byteOffset, length);
+}
+
+/**
+ * `count` elements of `dtype` from little-endian bytes, without per-element work: a view when the
+ * bytes sit at an offset aligned to the element size, else one copy (a typed array cannot start
+ * at an unaligned offset, and Buffers routinely do: pooled allocations, chunks inside a body).
+ * The caller has checked that `bytes` holds exactly `count` elements.
+ */
+export function tensorDataFromBytes(dtype: NumericDtype, bytes: Uint8Array, count: number): NumericTensorData {
+  const aligned = bytes.byteOffset % bytesPerElement(dtype) === 0 ? bytes : new Uint8Array(bytes);
+  return viewTensorBytes(dtype, aligned.buffer, aligned.byteOffset, count);
+}
+
+/** A numeric tensor's storage as its little-endian bytes (a view, not a copy). */
+export function tensorDataBytes(data: NumericTensorData): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 export function bytesPerElement(dtype: NumericDtype): number {

@@ -215,8 +215,16 @@ function checkShapeAgainstSpec(context: DecodeContext, shape: readonly number[],
   }
 }
 
+/**
+ * Throws the TensorInputError tensorFromJson gives when `shape` does not fit the spec (rank, fixed
+ * dimensions) or holds more than MAX_TENSOR_ELEMENTS, for tensors that arrive some other way.
+ */
+export function checkTensorShape(spec: TensorSpec, shape: readonly number[], path: string): void {
+  checkShapeAgainstSpec({ spec, rules: ELEMENT_RULES[spec.dtype], requestPath: path }, shape, formatShape(shape));
+}
+
 /** The shape a nested array claims through its first elements; raggedness is caught while filling. */
-function inferNestedShape(value: unknown): number[] {
+export function inferNestedShape(value: unknown): number[] {
   const shape: number[] = [];
   let level = value;
   while (Array.isArray(level)) {
@@ -370,6 +378,26 @@ function jsonElementReader(dtype: TensorDtype): JsonElementReader {
   }
 }
 
+function checkDataFillsShape(tensor: HostTensor): number {
+  const count = elementCount(tensor.shape);
+  if (tensor.data.length !== count) {
+    throw new Error(`${tensor.dtype} tensor has ${tensor.data.length} values but its shape ${formatShape(tensor.shape)} needs ${count}`);
+  }
+  return count;
+}
+
+/**
+ * A tensor's values as one flat JSON list in row-major order (the Open Inference Protocol's
+ * `data`), written as tensorToJson writes them.
+ */
+export function tensorToFlatJson(tensor: HostTensor): unknown[] {
+  const count = checkDataFillsShape(tensor);
+  const read = jsonElementReader(tensor.dtype);
+  const out = new Array<unknown>(count);
+  for (let index = 0; index < count; index++) out[index] = read(tensor.data, index);
+  return out;
+}
+
 /**
  * A tensor as JSON: nested arrays following the shape (a bare value for a scalar). int64 beyond
  * ±2^53-1 becomes a decimal string, non-finite floats become "NaN"/"Infinity"/"-Infinity" (JSON has
@@ -377,10 +405,7 @@ function jsonElementReader(dtype: TensorDtype): JsonElementReader {
  */
 export function tensorToJson(tensor: HostTensor): unknown {
   const { shape, data } = tensor;
-  const count = elementCount(shape);
-  if (data.length !== count) {
-    throw new Error(`${tensor.dtype} tensor has ${data.length} values but its shape ${formatShape(shape)} needs ${count}`);
-  }
+  checkDataFillsShape(tensor);
   const read = jsonElementReader(tensor.dtype);
   if (shape.length === 0) return read(data, 0);
   const lastAxis = shape.length - 1;

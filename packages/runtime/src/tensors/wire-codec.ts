@@ -1,5 +1,5 @@
 import type { WireTensor } from '@modelgate/contracts';
-import { bytesPerElement, elementCount, formatShape, viewTensorBytes, type HostTensor } from './host-tensor.js';
+import { bytesPerElement, elementCount, formatShape, tensorDataFromBytes, type HostTensor } from './host-tensor.js';
 
 /** A wire tensor whose bytes do not match its dtype and shape: a producer bug or a corrupted payload. */
 export class WireTensorError extends Error {
@@ -63,11 +63,5 @@ export function fromWire(wire: WireTensor): HostTensor {
         `(${count} × ${elementSize}); got ${bytes.byteLength}`,
     );
   }
-  // Small Buffers live at arbitrary offsets inside a shared pool; typed arrays need aligned offsets.
-  const aligned = bytes.byteOffset % elementSize === 0 ? bytes : new Uint8Array(bytes);
-  return {
-    dtype: wire.dtype,
-    shape: [...wire.shape],
-    data: viewTensorBytes(wire.dtype, aligned.buffer, aligned.byteOffset, count),
-  };
+  return { dtype: wire.dtype, shape: [...wire.shape], data: tensorDataFromBytes(wire.dtype, bytes, count) };
 }
