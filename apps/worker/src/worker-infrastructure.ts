@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { prefixedChannel } from '@modelgate/contracts';
 import { createPrismaClient, type Db } from '@modelgate/db';
@@ -27,6 +28,12 @@ export class WorkerInfrastructure implements OnApplicationShutdown {
 
   channel(name: string): string {
     return prefixedChannel(this.config.MODELGATE_REDIS_PREFIX, name);
+  }
+
+  /** SUBSCRIBE, once the connection is ready: ioredis loses one sent while it is still "connect"ing. */
+  async subscribe(channel: string): Promise<void> {
+    if (this.subscriber.status !== 'ready') await once(this.subscriber, 'ready');
+    await this.subscriber.subscribe(channel);
   }
 
   async onApplicationShutdown() {

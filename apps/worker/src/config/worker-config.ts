@@ -7,9 +7,6 @@ export const WorkerEnv = z.object({
   ...SharedEnv,
   /** Jobs one worker process runs at once per version queue. */
   MODELGATE_WORKER_CONCURRENCY: integerFromEnv(1, 256).default(4),
-  /** onnxruntime threads per session: 1 avoids oversubscribing a few cores under concurrent load. */
-  MODELGATE_ORT_INTRA_OP_THREADS: integerFromEnv(0, 256).default(1),
-  MODELGATE_ORT_INTER_OP_THREADS: integerFromEnv(0, 256).default(1),
   /** How often the worker re-reads which versions are deployed, in case a pub/sub message was missed. */
   MODELGATE_WORKER_RESYNC_MS: integerFromEnv(100, 3_600_000).default(5_000),
   MODELGATE_WORKER_ID: z.string().min(1).default(`${os.hostname()}-${process.pid}`),

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Channel, inferenceQueueName } from '@modelgate/contracts';
+import { Channel, EndpointConfig, inferenceQueueName } from '@modelgate/contracts';
 import { Worker } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
@@ -36,7 +36,7 @@ export class InferenceQueueHost implements OnApplicationBootstrap, OnApplication
     this.infrastructure.subscriber.on('message', (from: string) => {
       if (from === channel) void this.resync();
     });
-    await this.infrastructure.subscriber.subscribe(channel);
+    await this.infrastructure.subscribe(channel);
     await this.resync();
     this.resyncTimer = setInterval(() => void this.resync(), this.config.MODELGATE_WORKER_RESYNC_MS);
   }
@@ -55,15 +55,13 @@ export class InferenceQueueHost implements OnApplicationBootstrap, OnApplication
 
   private async applyDeployedVersions() {
     if (this.closed) return;
-    const deployed = await this.deployedVersionIds();
-    for (const versionId of deployed) {
+    const deployed = await this.deployedVersions();
+    for (const [versionId, scaling] of deployed) {
+      // Pinned versions (minReplicas ≥ 1) load now, so the first request does not pay the load.
+      this.sessions.configure(versionId, scaling);
       if (this.workers.has(versionId)) continue;
       this.workers.set(versionId, this.startWorker(versionId));
-      // Warm the session now so the first request does not pay the load.
-      void this.sessions.get(versionId).then(
-        () => this.logger.log(`serving ${inferenceQueueName(versionId)} (model loaded)`),
-        (error: unknown) => this.logger.error(`version ${versionId} failed to load: ${(error as Error).message}`),
-      );
+      this.logger.log(`serving ${inferenceQueueName(versionId)}`);
     }
     for (const [versionId, worker] of this.workers) {
       if (deployed.has(versionId)) continue;
@@ -87,19 +85,22 @@ export class InferenceQueueHost implements OnApplicationBootstrap, OnApplication
     return worker;
   }
 
-  private async deployedVersionIds(): Promise<Set<string>> {
+  /** Every version worker endpoints deploy, with the scaling settings of each endpoint that routes or shadows to it. */
+  private async deployedVersions(): Promise<Map<string, EndpointConfig['scaling'][]>> {
     const endpoints = await this.infrastructure.db.endpoint.findMany({
       where: { activeRevisionId: { not: null } },
-      select: { activeRevision: { select: { routes: true, shadows: true } } },
+      select: { config: true, activeRevision: { select: { routes: true, shadows: true } } },
     });
-    const ids = new Set<string>();
-    for (const { activeRevision } of endpoints) {
-      if (!activeRevision) continue;
+    const versions = new Map<string, EndpointConfig['scaling'][]>();
+    for (const { activeRevision, config } of endpoints) {
+      const { scaling, placement } = EndpointConfig.parse(config);
+      // Gateway endpoints run their models inside the API processes: nothing for workers to host.
+      if (!activeRevision || placement !== 'worker') continue;
       for (const ref of [...(activeRevision.routes as unknown as StoredVersionRef[]), ...(activeRevision.shadows as unknown as StoredVersionRef[])]) {
-        ids.add(ref.versionId);
+        versions.set(ref.versionId, [...(versions.get(ref.versionId) ?? []), scaling]);
       }
     }
-    return ids;
+    return versions;
   }
 
   async onApplicationShutdown() {
