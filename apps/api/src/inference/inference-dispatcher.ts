@@ -1,30 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Channel, InferResult, inferenceQueueName, ProblemCode, type InferJobData, type WireTensorMap } from '@modelgate/contracts';
+import { Channel, InferBatchReply, inferenceQueueName, ProblemCode, type InferBatchJobData, type InferResult } from '@modelgate/contracts';
 import { Queue } from 'bullmq';
 import { ProblemException } from '../common/problem.exception.js';
 import { RedisBus } from '../infrastructure/redis.module.js';
 
-type InferSuccess = Extract<InferResult, { ok: true }>;
-
 interface PendingReply {
-  resolve: (result: InferResult) => void;
+  resolve: (reply: InferBatchReply | 'timeout') => void;
   timer: NodeJS.Timeout;
 }
 
-export interface DispatchRequest {
-  versionId: string;
-  inputs: WireTensorMap;
-  outputs?: string[];
-  timeoutMs: number;
-  /** For the timeout message. */
-  endpoint: string;
-}
+export type DispatchedRequest = InferBatchJobData['requests'][number];
 
 /**
- * Sends inference to the worker pool: one BullMQ job on the version's queue, answered on this
- * process's own reply channel (a direct message, not a broadcast every API process filters).
- * Completed jobs are not retained: the answer lives only in the reply.
+ * Sends inference to the worker pool: the requests the micro-batcher gathered for one version go
+ * as ONE BullMQ job on the version's queue, answered on this process's own reply channel (a
+ * direct message, not a broadcast every API process filters). Completed jobs are not retained:
+ * the answer lives only in the reply.
  */
 @Injectable()
 export class InferenceDispatcher implements OnModuleInit, OnApplicationShutdown {
@@ -37,36 +29,36 @@ export class InferenceDispatcher implements OnModuleInit, OnApplicationShutdown 
 
   async onModuleInit() {
     await this.bus.subscribe(Channel.replies(this.processId), (message) => {
-      const parsed = InferResult.safeParse(JSON.parse(message));
+      const parsed = InferBatchReply.safeParse(JSON.parse(message));
       if (!parsed.success) {
         this.logger.warn(`ignored a malformed inference reply: ${parsed.error.message}`);
         return;
       }
-      const waiting = this.pending.get(parsed.data.requestId);
+      const waiting = this.pending.get(parsed.data.dispatchId);
       if (!waiting) return; // already timed out
-      this.pending.delete(parsed.data.requestId);
+      this.pending.delete(parsed.data.dispatchId);
       clearTimeout(waiting.timer);
       waiting.resolve(parsed.data);
     });
   }
 
-  async dispatch(request: DispatchRequest): Promise<InferSuccess> {
+  /** One result per request, in order; a timeout or an unreachable queue throws for all of them. */
+  async dispatch(versionId: string, requests: DispatchedRequest[], options: { timeoutMs: number; endpoint: string }): Promise<InferResult[]> {
     const dispatchId = randomUUID();
-    const queue = this.queueFor(request.versionId);
-    const job: InferJobData = {
-      schema: 1,
-      requestId: dispatchId,
-      versionId: request.versionId,
+    const queue = this.queueFor(versionId);
+    const job: InferBatchJobData = {
+      schema: 2,
+      dispatchId,
+      versionId,
       replyTo: this.bus.channel(Channel.replies(this.processId)),
       enqueuedAt: Date.now(),
-      inputs: request.inputs,
-      ...(request.outputs ? { outputs: request.outputs } : {}),
+      requests,
     };
-    const reply = new Promise<InferResult | 'timeout'>((resolve) => {
+    const reply = new Promise<InferBatchReply | 'timeout'>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(dispatchId);
         resolve('timeout');
-      }, request.timeoutMs);
+      }, options.timeoutMs);
       this.pending.set(dispatchId, { resolve, timer });
     });
     try {
@@ -79,18 +71,13 @@ export class InferenceDispatcher implements OnModuleInit, OnApplicationShutdown 
         'retry-after': '1',
       });
     }
-    const result = await reply;
-    if (result === 'timeout') {
+    const answer = await reply;
+    if (answer === 'timeout') {
       // Nobody will read the answer: drop the job if no worker has taken it yet.
       void queue.remove(dispatchId).catch(() => undefined);
-      throw new ProblemException(
-        504,
-        ProblemCode.timeout,
-        `endpoint "${request.endpoint}" did not answer within its timeoutMs of ${request.timeoutMs} ms; check that a worker is running (npm run dev starts one) or raise timeoutMs`,
-      );
+      throw inferenceTimeout(options.endpoint, options.timeoutMs);
     }
-    if (!result.ok) throw new ProblemException(result.error.status, result.error.code, result.error.detail);
-    return result;
+    return answer.results;
   }
 
   private queueFor(versionId: string): Queue {
@@ -106,4 +93,12 @@ export class InferenceDispatcher implements OnModuleInit, OnApplicationShutdown 
     for (const waiting of this.pending.values()) clearTimeout(waiting.timer);
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
   }
+}
+
+export function inferenceTimeout(endpoint: string, timeoutMs: number): ProblemException {
+  return new ProblemException(
+    504,
+    ProblemCode.timeout,
+    `endpoint "${endpoint}" did not answer within its timeoutMs of ${timeoutMs} ms; check that a worker is running (npm run dev starts one) or raise timeoutMs`,
+  );
 }

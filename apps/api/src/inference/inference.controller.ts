@@ -3,6 +3,7 @@ import { Action, type PredictResponse } from '@modelgate/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Requires } from '../auth/auth.decorators.js';
 import { InferenceService } from './inference.service.js';
+import type { InferenceTimings } from './version-batchers.js';
 
 @Controller('v1/endpoints')
 export class InferenceController {
@@ -24,7 +25,20 @@ export class InferenceController {
       'x-modelgate-version': String(response.version),
       'x-modelgate-revision': String(response.revision),
       'x-modelgate-placement': outcome.placement,
+      ...timingHeaders(outcome.timings),
     });
     return response;
   }
+}
+
+/**
+ * How the request was served, for people and load tests: whether it paid a model load, how many
+ * requests shared its run, and Server-Timing (shown by browsers' developer tools).
+ */
+export function timingHeaders(timings: InferenceTimings): Record<string, string> {
+  return {
+    'x-modelgate-cold-start': String(timings.coldStart),
+    'x-modelgate-batch-size': String(timings.batchSize),
+    'server-timing': `queue;dur=${timings.queueMs.toFixed(2)}, inference;dur=${timings.inferenceMs.toFixed(2)}`,
+  };
 }

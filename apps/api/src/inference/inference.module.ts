@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
 import { EndpointsModule } from '../endpoints/endpoints.module.js';
+import { GatewaySessions } from './gateway-sessions.js';
 import { InferenceController } from './inference.controller.js';
 import { InferenceDispatcher } from './inference-dispatcher.js';
 import { InferenceService } from './inference.service.js';
+import { VersionBatchers } from './version-batchers.js';
 
-@Module({ imports: [EndpointsModule], controllers: [InferenceController], providers: [InferenceService, InferenceDispatcher] })
+@Module({
+  imports: [EndpointsModule],
+  controllers: [InferenceController],
+  providers: [InferenceService, InferenceDispatcher, GatewaySessions, VersionBatchers],
+  exports: [InferenceService],
+})
 export class InferenceModule {}

@@ -1,10 +1,13 @@
+import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
-import { PredictRequest, type Placement, type PredictResponse, type Signature, type WireTensorMap } from '@modelgate/contracts';
-import { type HostTensor, TensorInputError, decodeRequestInputs, fromWire, tensorToJson, toWire } from '@modelgate/runtime/tensors';
+import { PredictRequest, ProblemCode, type Placement, type PredictResponse, type Signature } from '@modelgate/contracts';
+import { QueueFullError } from '@modelgate/runtime';
+import { type HostTensor, TensorInputError, decodeRequestInputs, tensorToJson } from '@modelgate/runtime/tensors';
 import { ProblemException } from '../common/problem.exception.js';
 import { parseRequest } from '../common/zod-validation.js';
 import { EndpointRoutingService, type RoutedEndpoint, type RoutedVersion } from '../endpoints/endpoint-routing.service.js';
-import { InferenceDispatcher } from './inference-dispatcher.js';
+import { inferenceTimeout } from './inference-dispatcher.js';
+import { type InferenceTimings, VersionBatchers } from './version-batchers.js';
 
 /** What to run, decoded against the signature of the version routing chose. */
 export interface InferenceInputs {
@@ -24,6 +27,7 @@ export interface InferenceOutcome {
   endpoint: RoutedEndpoint;
   served: RoutedVersion;
   placement: Placement;
+  timings: InferenceTimings;
 }
 
 /**
@@ -35,7 +39,7 @@ export interface InferenceOutcome {
 export class InferenceService {
   constructor(
     private readonly routing: EndpointRoutingService,
-    private readonly dispatcher: InferenceDispatcher,
+    private readonly batchers: VersionBatchers,
   ) {}
 
   /** `POST /v1/endpoints/{e}/predict` with a JSON body. */
@@ -73,20 +77,31 @@ export class InferenceService {
     }
     if (request.outputs) this.checkRequestedOutputs(served, request.outputs);
 
-    const inputs: WireTensorMap = Object.fromEntries(Object.entries(request.inputs).map(([name, tensor]) => [name, toWire(tensor)]));
-    const result = await this.dispatcher.dispatch({
-      versionId: served.versionId,
-      inputs,
-      ...(request.outputs ? { outputs: request.outputs } : {}),
-      timeoutMs: endpoint.config.timeoutMs,
-      endpoint: endpoint.name,
+    const { timeoutMs } = endpoint.config;
+    const answer = this.batchers.submit(endpoint, served, { requestId: options.requestId, ...request, submittedAt: performance.now() });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(inferenceTimeout(endpoint.name, timeoutMs)), timeoutMs);
     });
-    return {
-      outputs: Object.fromEntries(Object.entries(result.outputs).map(([name, wire]) => [name, fromWire(wire)])),
-      endpoint,
-      served,
-      placement: 'worker',
-    };
+    try {
+      const { outputs, timings } = await Promise.race([answer, deadline]);
+      return { outputs, timings, endpoint, served, placement: endpoint.config.placement };
+    } catch (error) {
+      if (error instanceof QueueFullError) {
+        throw new ProblemException(
+          503,
+          ProblemCode.queueFull,
+          `endpoint "${endpoint.name}" already has ${error.queued} requests waiting for ${served.model}@v${served.version} (its maxQueueDepth): retry after the Retry-After delay, or raise maxQueueDepth`,
+          undefined,
+          { 'retry-after': '1' },
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      // A request that timed out still runs; its answer is dropped.
+      answer.catch(() => undefined);
+    }
   }
 
   private checkRequestedOutputs(served: RoutedVersion, requested: string[]) {

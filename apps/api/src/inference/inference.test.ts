@@ -1,7 +1,8 @@
 import { buildGemmModel, defaultGemmParameters, loadReferenceModel } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileForm, modelForm } from '../test-support/http.js';
-import { startTestStack, type TestStack } from '../test-support/test-stack.js';
+import { createApiApp } from '../app.factory.js';
+import { fileForm, http, modelForm } from '../test-support/http.js';
+import { bearer, startTestStack, type TestStack } from '../test-support/test-stack.js';
 
 let stack: TestStack;
 
@@ -122,6 +123,27 @@ describe('POST /v1/endpoints/{e}/predict', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ version: 2, revision: 2 });
     expect(res.body.outputs.y[0]).toHaveLength(3);
+  });
+
+  it('has every API process route to a new revision within a second, not after its cache expires', async () => {
+    const second = await createApiApp(stack.config);
+    await second.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const secondUrl = `http://127.0.0.1:${(second.getHttpServer().address() as { port: number }).port}`;
+      const before = await http(secondUrl, 'POST', '/v1/endpoints/gemm/predict', { instances: [[1, 2, 3, 4]] }, bearer(stack.adminToken));
+      expect(before.body.revision).toBe(2);
+      const changedAt = performance.now();
+      expect((await stack.api('POST', '/v1/endpoints/gemm/promote', { model: 'gemm-model', version: 1, expectedRevision: 2 })).status).toBe(200);
+      let revision = 2;
+      while (revision !== 3 && performance.now() - changedAt < 4000) {
+        revision = (await http(secondUrl, 'POST', '/v1/endpoints/gemm/predict', { instances: [[1, 2, 3, 4]] }, bearer(stack.adminToken))).body.revision;
+      }
+      const elapsed = performance.now() - changedAt;
+      expect(revision).toBe(3);
+      expect(elapsed, `the other process routed to revision 3 after ${elapsed.toFixed(0)} ms`).toBeLessThan(1000);
+    } finally {
+      await second.close();
+    }
   });
 
   it('never computes in the API: with the worker stopped, predict times out with 504', async () => {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { prefixedChannel } from '@modelgate/contracts';
 import { Redis } from 'ioredis';
@@ -40,6 +41,9 @@ export class RedisBus implements OnApplicationShutdown {
     if (!set) {
       set = new Set();
       this.handlers.set(channel, set);
+      // A SUBSCRIBE sent while the connection is up but not yet ready (status "connect") is lost
+      // by ioredis here: the first subscriber at start never heard of a deployment. Wait for ready.
+      if (this.subscriber.status !== 'ready') await once(this.subscriber, 'ready');
       await this.subscriber.subscribe(channel);
     }
     set.add(handler);

@@ -42,6 +42,10 @@ const models = readdirSync(referenceModelsDirectory(), { withFileTypes: true })
   .map((entry) => loadReferenceModel(entry.name));
 const servable = models.filter((model) => model.reference.cases.length > 0);
 
+/** Every model is served both ways; both must answer what onnxruntime answers in this process. */
+const PLACEMENTS = ['worker', 'gateway'] as const;
+const endpointFor = (model: string, placement: (typeof PLACEMENTS)[number]) => `${placement === 'worker' ? 'ref' : 'gw'}-${model}`.slice(0, 63);
+
 /** Shape of a nested JSON array (what the API returned). */
 function shapeOf(value: unknown): number[] {
   const shape: number[] = [];
@@ -98,21 +102,23 @@ describe.each(servable.map((model) => [model.name, model] as [string, ReferenceM
         if (spec?.isTensor) expect(spec.dtype).toBe(tensor.dtype);
       }
     }
-    const deployed = await stack.api('POST', '/v1/endpoints', { name: `ref-${name}`.slice(0, 63) });
-    expect(deployed.status).toBe(201);
-    const promoted = await stack.api('POST', `/v1/endpoints/ref-${name}`.slice(0, 77) + '/promote', { model: name, version: 1, expectedRevision: 0 });
-    expect(promoted.status).toBe(200);
+    for (const placement of PLACEMENTS) {
+      const endpoint = endpointFor(name, placement);
+      expect((await stack.api('POST', '/v1/endpoints', { name: endpoint, placement })).status).toBe(201);
+      expect((await stack.api('POST', `/v1/endpoints/${endpoint}/promote`, { model: name, version: 1, expectedRevision: 0 })).status).toBe(200);
+    }
   });
 
-  it(`answers all ${model.reference.cases.length} reference case(s) over HTTP exactly as onnxruntime does, within the reference tolerance`, async () => {
+  it.each(PLACEMENTS)(`answers all ${model.reference.cases.length} reference case(s) over HTTP with the %s placement exactly as onnxruntime does, within the reference tolerance`, async (placement) => {
     const tolerance = model.reference.tolerance ?? { rtol: 0, atol: 0 };
     const deviation = KNOWN_RUNTIME_DEVIATIONS[name];
     const inProcess = await OnnxModel.load(model.path);
     try {
       for (const [index, testCase] of model.reference.cases.entries()) {
         const inputs = Object.fromEntries(Object.entries(testCase.inputs).map(([inputName, t]) => [inputName, { shape: t.shape, data: t.data }]));
-        const res = await stack.api('POST', `/v1/endpoints/ref-${name}`.slice(0, 77) + '/predict', { inputs });
+        const res = await stack.api('POST', `/v1/endpoints/${endpointFor(name, placement)}/predict`, { inputs });
         expect(res.status, `case ${index}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
+        expect(res.headers.get('x-modelgate-placement')).toBe(placement);
         const nonTensorOutputs = signature.outputs.filter((output) => !output.isTensor).map((output) => output.name);
         for (const hidden of nonTensorOutputs) expect(res.body.outputs).not.toHaveProperty(hidden);
 
