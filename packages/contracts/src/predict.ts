@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Problem } from './problem.js';
 
 /**
  * Tensor values are checked against the model signature by the runtime's codec in one pass,
@@ -23,3 +24,20 @@ export const PredictResponse = z.object({
   requestId: z.string(),
 });
 export type PredictResponse = z.infer<typeof PredictResponse>;
+
+/** `?async=true`: the prediction runs in the background; poll `statusUrl`. */
+export const AsyncPredictionAccepted = z.object({ id: z.string(), status: z.literal('pending'), statusUrl: z.string() });
+export type AsyncPredictionAccepted = z.infer<typeof AsyncPredictionAccepted>;
+
+export const AsyncPrediction = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  endpoint: z.string(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  /** The same body a synchronous call answers, once succeeded. */
+  result: PredictResponse.nullable(),
+  /** The problem a synchronous call would have answered, once failed. */
+  error: Problem.nullable(),
+});
+export type AsyncPrediction = z.infer<typeof AsyncPrediction>;

@@ -25,6 +25,8 @@ export const ApiEnv = z.object({
   /** Failed sign-ins allowed per account, and per client IP, in any 15 minutes before 429. */
   MODELGATE_LOGIN_ATTEMPTS_PER_ACCOUNT: integerFromEnv(1, 1_000_000).default(10),
   MODELGATE_LOGIN_ATTEMPTS_PER_IP: integerFromEnv(1, 1_000_000).default(100),
+  /** How long the outcome of an `?async=true` prediction is kept for GET /v1/predictions/{id}. */
+  MODELGATE_ASYNC_RESULT_TTL_SEC: integerFromEnv(10, 30 * 86_400).default(3600),
   /** A model whose validation (loading it in onnxruntime) takes longer is refused. */
   MODELGATE_VALIDATION_TIMEOUT_MS: integerFromEnv(1000, 3_600_000).default(120_000),
   /** Memory the validating process may use; onnxruntime needs a few times a model's size to load it. */

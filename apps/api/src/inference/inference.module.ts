@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EndpointsModule } from '../endpoints/endpoints.module.js';
+import { AsyncPredictions } from './async-predictions.js';
 import { GatewaySessions } from './gateway-sessions.js';
 import { InferenceController } from './inference.controller.js';
 import { InferenceDispatcher } from './inference-dispatcher.js';
@@ -9,7 +10,7 @@ import { VersionBatchers } from './version-batchers.js';
 @Module({
   imports: [EndpointsModule],
   controllers: [InferenceController],
-  providers: [InferenceService, InferenceDispatcher, GatewaySessions, VersionBatchers],
+  providers: [InferenceService, InferenceDispatcher, GatewaySessions, VersionBatchers, AsyncPredictions],
   exports: [InferenceService],
 })
 export class InferenceModule {}

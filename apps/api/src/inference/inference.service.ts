@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
 import { PredictRequest, ProblemCode, type Placement, type PredictResponse, type Signature } from '@modelgate/contracts';
 import { QueueFullError } from '@modelgate/runtime';
-import { type HostTensor, TensorInputError, decodeRequestInputs, tensorToJson } from '@modelgate/runtime/tensors';
+import { type HostTensor, TensorInputError, decodeRequestInputs, parseShapeHeader, tensorFromRawBytes, tensorToJson } from '@modelgate/runtime/tensors';
 import { ProblemException } from '../common/problem.exception.js';
 import { parseRequest } from '../common/zod-validation.js';
 import { EndpointRoutingService, type RoutedEndpoint, type RoutedVersion } from '../endpoints/endpoint-routing.service.js';
@@ -42,13 +42,14 @@ export class InferenceService {
     private readonly batchers: VersionBatchers,
   ) {}
 
-  /** `POST /v1/endpoints/{e}/predict` with a JSON body. */
-  async predict(endpointName: string, body: unknown, options: InferenceOptions): Promise<{ response: PredictResponse; outcome: InferenceOutcome }> {
-    const request = parseRequest(PredictRequest, body);
-    const outcome = await this.infer(endpointName, options, (signature) => ({
-      inputs: decodeRequestInputs(signature, request),
-      ...('inputs' in request && request.outputs ? { outputs: request.outputs } : {}),
-    }));
+  /**
+   * `POST /v1/endpoints/{e}/predict`: a JSON body, or for a single-input model the input's raw
+   * little-endian bytes (`application/octet-stream`, shape in `X-Modelgate-Shape` unless the
+   * signature fixes it) — no JSON to parse for an image-sized tensor.
+   */
+  async predict(endpointName: string, body: unknown, options: InferenceOptions & { shapeHeader?: string }): Promise<{ response: PredictResponse; outcome: InferenceOutcome }> {
+    const decode = Buffer.isBuffer(body) ? rawBodyDecoder(body, options.shapeHeader) : jsonBodyDecoder(parseRequest(PredictRequest, body));
+    const outcome = await this.infer(endpointName, options, decode);
     return {
       outcome,
       response: {
@@ -114,4 +115,22 @@ export class InferenceService {
       }
     }
   }
+}
+
+function jsonBodyDecoder(request: PredictRequest) {
+  return (signature: Signature): InferenceInputs => ({
+    inputs: decodeRequestInputs(signature, request),
+    ...('inputs' in request && request.outputs ? { outputs: request.outputs } : {}),
+  });
+}
+
+function rawBodyDecoder(bytes: Buffer, shapeHeader: string | undefined) {
+  return (signature: Signature): InferenceInputs => {
+    const [only, ...others] = signature.inputs;
+    if (!only || others.length > 0) {
+      const names = signature.inputs.map((input) => input.name).join(', ');
+      throw new TensorInputError(`a raw application/octet-stream body is for single-input models; this one expects ${names}: send JSON instead`, { input: '', path: 'body' });
+    }
+    return { inputs: { [only.name]: tensorFromRawBytes(only, bytes, parseShapeHeader(shapeHeader)) } };
+  };
 }

@@ -1,6 +1,7 @@
 import { buildGemmModel, defaultGemmParameters, loadReferenceModel } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from '../app.factory.js';
+import { createUser } from '../test-support/principals.js';
 import { fileForm, http, modelForm } from '../test-support/http.js';
 import { bearer, startTestStack, type TestStack } from '../test-support/test-stack.js';
 
@@ -144,6 +145,57 @@ describe('POST /v1/endpoints/{e}/predict', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('takes the raw bytes of a single-input model’s tensor and answers as for JSON', async () => {
+    const x = [
+      [1, 2, 3, 4],
+      [0.5, -1, 2, 0],
+    ];
+    const json = await predict('gemm', { inputs: { x } });
+    const bytes = Buffer.from(new Float32Array(x.flat()).buffer);
+    const raw = await http(stack.apiUrl, 'POST', '/v1/endpoints/gemm/predict', bytes, {
+      ...bearer(stack.adminToken),
+      'content-type': 'application/octet-stream',
+      'x-modelgate-shape': '2,4',
+    });
+    expect(raw.status, JSON.stringify(raw.body)).toBe(200);
+    expect(raw.body.outputs).toEqual(json.body.outputs);
+    const short = await http(stack.apiUrl, 'POST', '/v1/endpoints/gemm/predict', bytes.subarray(0, 20), {
+      ...bearer(stack.adminToken),
+      'content-type': 'application/octet-stream',
+      'x-modelgate-shape': '2,4',
+    });
+    expect(short.status).toBe(400);
+    expect(short.body.detail).toMatch(/input "x"/);
+  });
+
+  it('runs ?async=true predictions in the background, for whoever asked', async () => {
+    const sync = await predict('gemm', { instances: [[1, 2, 3, 4]] });
+    const accepted = await stack.api('POST', '/v1/endpoints/gemm/predict?async=true', { instances: [[1, 2, 3, 4]] });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ status: 'pending', statusUrl: `/v1/predictions/${accepted.body.id}` });
+    expect(accepted.headers.get('location')).toBe(accepted.body.statusUrl);
+    let outcome = accepted;
+    for (let attempt = 0; attempt < 100 && outcome.body.status === 'pending'; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      outcome = await stack.api('GET', accepted.body.statusUrl);
+    }
+    expect(outcome.body).toMatchObject({ status: 'succeeded', endpoint: 'gemm', error: null, result: { outputs: sync.body.outputs, model: 'gemm-model' } });
+    expect(outcome.body.completedAt).not.toBeNull();
+
+    const failing = await stack.api('POST', '/v1/endpoints/gemm/predict?async=true', { inputs: { nope: [[1]] } });
+    let failed = failing;
+    for (let attempt = 0; attempt < 100 && failed.body.status !== 'failed'; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      failed = await stack.api('GET', failing.body.statusUrl);
+    }
+    expect(failed.body).toMatchObject({ status: 'failed', result: null, error: { status: 400, code: 'bad_input' } });
+    expect(failed.body.error.detail).toMatch(/unknown input "nope"/);
+
+    const someoneElse = await createUser(stack, 'data_scientist');
+    const peek = await http(stack.apiUrl, 'GET', accepted.body.statusUrl, undefined, bearer(someoneElse.token));
+    expect(peek.status).toBe(404);
   });
 
   it('never computes in the API: with the worker stopped, predict times out with 504', async () => {

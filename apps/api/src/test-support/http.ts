@@ -9,7 +9,7 @@ export interface HttpResult<T = any> {
 /** Minimal JSON client for integration tests: real HTTP against the listening API. */
 export async function http<T = any>(baseUrl: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
   const init: RequestInit = { method, headers: { ...headers } };
-  if (body instanceof FormData) init.body = body;
+  if (body instanceof FormData || body instanceof Uint8Array) init.body = body;
   else if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
