@@ -5,10 +5,12 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import type { ApiConfig } from './config/api-config.js';
+import { isOipPath, OipExceptionFilter } from './oip/oip-exception.filter.js';
 
 const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -26,7 +28,15 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new ProblemFilter());
+  // Errors raised before a route is chosen (body parsing, size limits, unknown paths) reach only
+  // global filters; under /v2 they still owe the caller the protocol's {"error"} body.
+  const problemFilter = new ProblemFilter();
+  const oipFilter = new OipExceptionFilter();
+  app.useGlobalFilters({
+    catch: (exception, host) => (isOipPath(host.switchToHttp().getRequest<FastifyRequest>().url) ? oipFilter : problemFilter).catch(exception, host),
+  });
+  // Binary request bodies (tensor bytes) arrive as one Buffer, under the same limit as JSON ones.
+  app.useBodyParser('application/octet-stream', { bodyLimit: config.MODELGATE_MAX_BODY_BYTES });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: config.MODELGATE_MAX_UPLOAD_BYTES, files: 1 } });
   app

@@ -12,6 +12,7 @@ import { InferenceModule } from './inference/inference.module.js';
 import { DatabaseModule } from './infrastructure/database.module.js';
 import { RedisModule } from './infrastructure/redis.module.js';
 import { ModelsModule } from './models/models.module.js';
+import { OipModule } from './oip/oip.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -44,6 +45,7 @@ export class AppModule {
         ModelsModule,
         EndpointsModule,
         InferenceModule,
+        OipModule,
       ],
       providers: [{ provide: API_CONFIG, useValue: config }],
       exports: [API_CONFIG],

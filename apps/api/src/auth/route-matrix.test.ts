@@ -68,6 +68,18 @@ const MATRIX: RouteCase[] = [
   // Predict: people who may change models, and the key scoped to this endpoint; not viewers, not
   // the key for another endpoint.
   { method: 'POST', path: '/v1/endpoints/:endpoint/predict', url: '/v1/endpoints/matrix/predict', body: {}, expect: [401, 403, 400, 400, 400, 403, 401, 401] },
+  // Any caller may ask for its own async predictions; an unknown id is a 404 for everyone.
+  { method: 'GET', path: '/v1/predictions/:id', url: `/v1/predictions/${NO_SUCH_ID}`, expect: [401, 404, 404, 404, 404, 404, 401, 401] },
+  // Open Inference Protocol v2: reads like the registry, infer like predict.
+  { method: 'GET', path: '/v2', expect: READ },
+  { method: 'GET', path: '/v2/health/live', expect: READ },
+  { method: 'GET', path: '/v2/health/ready', expect: READ },
+  { method: 'GET', path: '/v2/models/:endpoint', url: '/v2/models/matrix', expect: READ },
+  { method: 'GET', path: '/v2/models/:endpoint/versions/:version', url: '/v2/models/matrix/versions/1', expect: READ },
+  { method: 'GET', path: '/v2/models/:endpoint/ready', url: '/v2/models/matrix/ready', expect: READ },
+  { method: 'GET', path: '/v2/models/:endpoint/versions/:version/ready', url: '/v2/models/matrix/versions/1/ready', expect: READ },
+  { method: 'POST', path: '/v2/models/:endpoint/infer', url: '/v2/models/matrix/infer', body: {}, expect: [401, 403, 400, 400, 400, 403, 401, 401] },
+  { method: 'POST', path: '/v2/models/:endpoint/versions/:version/infer', url: '/v2/models/matrix/versions/1/infer', body: {}, expect: [401, 403, 400, 400, 400, 403, 401, 401] },
 ];
 
 let stack: TestStack;

@@ -35,6 +35,10 @@ function problemFromFastifyError(error: FastifyLikeError): Problem | null {
 
 export function toProblem(exception: unknown, instance: string, logger: Logger): { problem: Problem; headers: Record<string, string> } {
   if (exception instanceof ProblemException) return { problem: exception.toProblem(instance), headers: exception.headers };
+  // Nest's Fastify adapter wraps Fastify's own errors (body limits, bad JSON) in an HttpException;
+  // the original, with its FST_ code, is the cause and says more.
+  const wrapped = exception instanceof HttpException ? problemFromFastifyError((exception.cause ?? {}) as FastifyLikeError) : null;
+  if (wrapped) return { problem: { ...wrapped, instance }, headers: {} };
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? ProblemCode.internal : ProblemCode.badInput);
@@ -69,7 +73,7 @@ const DRAIN_TIMEOUT_MS = 15_000;
  * of a bounded body is read and dropped first; only a body above the limit (or one that stalls) is
  * answered at once, on a connection that then closes.
  */
-function whenBodyDrained(request: IncomingMessage): Promise<boolean> {
+export function whenBodyDrained(request: IncomingMessage): Promise<boolean> {
   if (request.readableEnded || request.complete) return Promise.resolve(true);
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (!(declared <= DRAIN_LIMIT_BYTES)) return Promise.resolve(false);

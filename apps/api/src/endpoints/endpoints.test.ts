@@ -43,6 +43,10 @@ describe('endpoints', () => {
     const res = await stack.api('POST', '/v1/endpoints', '{"name": ', { 'content-type': 'application/json' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.detail).toMatch(/^the request body is not valid JSON/);
+    const xml = await stack.api('POST', '/v1/endpoints', '<endpoint/>', { 'content-type': 'application/xml' });
+    expect(xml.status).toBe(415);
+    expect(xml.body.detail).toMatch(/send JSON with "Content-Type: application\/json"/);
   });
 
   it('promotes a version to 100 % as revision 1, then 2, keeping history', async () => {

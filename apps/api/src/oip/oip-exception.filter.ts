@@ -1,0 +1,38 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toProblem, whenBodyDrained } from '../common/problem.filter.js';
+
+/** Where the Open Inference Protocol is served; its errors never take the problem+json form. */
+export const OIP_PATH_PREFIX = '/v2';
+
+export function isOipPath(url: string): boolean {
+  return url === OIP_PATH_PREFIX || url.startsWith(`${OIP_PATH_PREFIX}/`) || url.startsWith(`${OIP_PATH_PREFIX}?`);
+}
+
+/**
+ * Open Inference Protocol clients (Triton's, KServe's) read a failure from `{"error": "<message>"}`,
+ * so under /v2 every error, the guard's 401/403 included, keeps its status and headers
+ * (Retry-After, WWW-Authenticate) but carries the problem's detail in that body.
+ */
+@Catch()
+export class OipExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OipExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { problem, headers } = toProblem(exception, request.url, this.logger);
+    // As for problem details: answering while a large binary body is still arriving would reach
+    // the client as a broken pipe instead of this message.
+    void whenBodyDrained(request.raw).then((drained) => {
+      if (reply.sent || reply.raw.destroyed) return;
+      if (!drained) reply.header('connection', 'close');
+      void reply
+        .status(problem.status)
+        .headers(headers)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send({ error: problem.detail });
+    });
+  }
+}
