@@ -73,7 +73,7 @@ const DRAIN_TIMEOUT_MS = 15_000;
  * of a bounded body is read and dropped first; only a body above the limit (or one that stalls) is
  * answered at once, on a connection that then closes.
  */
-export function whenBodyDrained(request: IncomingMessage): Promise<boolean> {
+function whenBodyDrained(request: IncomingMessage): Promise<boolean> {
   if (request.readableEnded || request.complete) return Promise.resolve(true);
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (!(declared <= DRAIN_LIMIT_BYTES)) return Promise.resolve(false);
@@ -91,19 +91,34 @@ export function whenBodyDrained(request: IncomingMessage): Promise<boolean> {
   });
 }
 
+/**
+ * Answers an exception the way a filter renders it (problem details here, the Open Inference
+ * Protocol's `{"error"}` under /v2), with the problem's status and headers, once the unread rest
+ * of the request body is drained.
+ */
+export function answerException(
+  exception: unknown,
+  host: ArgumentsHost,
+  logger: Logger,
+  render: (problem: Problem) => { contentType: string; body: unknown },
+): void {
+  const http = host.switchToHttp();
+  const request = http.getRequest<FastifyRequest>();
+  const reply = http.getResponse<FastifyReply>();
+  const { problem, headers } = toProblem(exception, request.url, logger);
+  const { contentType, body } = render(problem);
+  void whenBodyDrained(request.raw).then((drained) => {
+    if (reply.sent || reply.raw.destroyed) return;
+    if (!drained) reply.header('connection', 'close');
+    void reply.status(problem.status).headers(headers).header('content-type', contentType).send(body);
+  });
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
   catch(exception: unknown, host: ArgumentsHost) {
-    const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const { problem, headers } = toProblem(exception, request.url, this.logger);
-    void whenBodyDrained(request.raw).then((drained) => {
-      if (reply.sent || reply.raw.destroyed) return;
-      if (!drained) reply.header('connection', 'close');
-      void reply.status(problem.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
-    });
+    answerException(exception, host, this.logger, (problem) => ({ contentType: PROBLEM_CONTENT_TYPE, body: problem }));
   }
 }

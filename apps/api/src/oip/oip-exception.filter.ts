@@ -1,6 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toProblem, whenBodyDrained } from '../common/problem.filter.js';
+import { answerException } from '../common/problem.filter.js';
 
 /** Where the Open Inference Protocol is served; its errors never take the problem+json form. */
 export const OIP_PATH_PREFIX = '/v2';
@@ -19,20 +18,6 @@ export class OipExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OipExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost) {
-    const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const { problem, headers } = toProblem(exception, request.url, this.logger);
-    // As for problem details: answering while a large binary body is still arriving would reach
-    // the client as a broken pipe instead of this message.
-    void whenBodyDrained(request.raw).then((drained) => {
-      if (reply.sent || reply.raw.destroyed) return;
-      if (!drained) reply.header('connection', 'close');
-      void reply
-        .status(problem.status)
-        .headers(headers)
-        .header('content-type', 'application/json; charset=utf-8')
-        .send({ error: problem.detail });
-    });
+    answerException(exception, host, this.logger, (problem) => ({ contentType: 'application/json; charset=utf-8', body: { error: problem.detail } }));
   }
 }

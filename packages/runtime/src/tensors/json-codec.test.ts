@@ -1,20 +1,10 @@
-import type { TensorDtype, TensorSpec } from '@modelgate/contracts';
+import type { TensorDtype } from '@modelgate/contracts';
 import { describe, expect, it } from 'vitest';
 import { float16BitsToNumber, numberToFloat16Bits } from './float16.js';
 import { tensorFromJson, tensorToJson } from './json-codec.js';
-import { TensorInputError } from './tensor-input-error.js';
+import { tensorInputErrorOf, tensorSpec as spec } from '../testing/tensor-input-errors.js';
 
-const spec = (dtype: TensorDtype, shape: (number | string)[], name = 'x'): TensorSpec => ({ name, dtype, shape });
 
-function inputError(run: () => unknown): TensorInputError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TensorInputError);
-    return error as TensorInputError;
-  }
-  throw new Error('expected a TensorInputError');
-}
 
 describe('tensorFromJson: every dtype', () => {
   const cases: { dtype: TensorDtype; json: unknown[]; type: unknown; stored: unknown[]; back?: unknown[] }[] = [
@@ -104,62 +94,62 @@ describe('tensorFromJson: shapes', () => {
   });
 
   it('refuses a wrong fixed dimension naming the expected and received shapes', () => {
-    const error = inputError(() => tensorFromJson(spec('float32', ['N', 4]), [[1, 2, 3]]));
+    const error = tensorInputErrorOf(() => tensorFromJson(spec('float32', ['N', 4]), [[1, 2, 3]]));
     expect(error.message).toBe('input "x" expects float32 [N,4]; got [1,3]');
     expect(error.input).toBe('x');
     expect(error.path).toBe('inputs.x');
   });
 
   it('refuses a wrong rank', () => {
-    expect(inputError(() => tensorFromJson(spec('float32', ['N', 4]), [1, 2, 3, 4])).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('float32', ['N', 4]), [1, 2, 3, 4])).message).toBe(
       'input "x" expects float32 [N,4]; got [4]',
     );
-    expect(inputError(() => tensorFromJson(spec('float32', ['N', 4]), 7)).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('float32', ['N', 4]), 7)).message).toBe(
       'input "x" expects float32 [N,4]; got a single value 7',
     );
-    expect(inputError(() => tensorFromJson(spec('float32', []), [7])).message).toBe('input "x" expects a float32 scalar; got [1]');
-    const flat = inputError(() => tensorFromJson(spec('float32', ['N', 4]), { shape: [2, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8] }));
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('float32', []), [7])).message).toBe('input "x" expects a float32 scalar; got [1]');
+    const flat = tensorInputErrorOf(() => tensorFromJson(spec('float32', ['N', 4]), { shape: [2, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8] }));
     expect(flat.message).toBe('input "x" expects float32 [N,4]; got [2,2,2]');
     expect(flat.path).toBe('inputs.x.shape');
   });
 
   it('refuses ragged nested arrays, saying which row differs from which', () => {
-    const shorter = inputError(() => tensorFromJson(spec('float32', ['N', 3]), [[1, 2, 3], [4, 5]]));
+    const shorter = tensorInputErrorOf(() => tensorFromJson(spec('float32', ['N', 3]), [[1, 2, 3], [4, 5]]));
     expect(shorter.message).toBe(
       'input "x" has ragged nested arrays (every row must have the same length): [1] has 2 elements, but [0] has 3',
     );
     expect(shorter.path).toBe('inputs.x[1]');
 
-    const deeper = inputError(() => tensorFromJson(spec('float32', ['N', 2]), [[1, 2], [3, [4]]]));
+    const deeper = tensorInputErrorOf(() => tensorFromJson(spec('float32', ['N', 2]), [[1, 2], [3, [4]]]));
     expect(deeper.message).toBe(
       'input "x" has ragged nested arrays (every row must have the same length): [1][1] is an array of 1, but [0][0] is a value',
     );
 
-    const flatter = inputError(() => tensorFromJson(spec('float32', ['N', 2]), [[1, 2], 3]));
+    const flatter = tensorInputErrorOf(() => tensorFromJson(spec('float32', ['N', 2]), [[1, 2], 3]));
     expect(flatter.message).toBe(
       'input "x" has ragged nested arrays (every row must have the same length): [1] is 3, but [0] is an array of 2',
     );
 
-    const inner = inputError(() => tensorFromJson(spec('int32', ['N', 2, 2]), [[[1, 2], [3, 4]], [[5, 6], [7]]]));
+    const inner = tensorInputErrorOf(() => tensorFromJson(spec('int32', ['N', 2, 2]), [[[1, 2], [3, 4]], [[5, 6], [7]]]));
     expect(inner.message).toContain('[1][1] has 1 elements, but [0][0] has 2');
   });
 
   it('checks {shape, data}: data length, flatness, shape values, dtype and stray keys', () => {
     const x = spec('float32', ['N', 2]);
-    expect(inputError(() => tensorFromJson(x, { shape: [2, 2], data: [1, 2, 3] })).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(x, { shape: [2, 2], data: [1, 2, 3] })).message).toBe(
       'input "x" has shape [2,2], which holds 4 values, but data has 3',
     );
-    expect(inputError(() => tensorFromJson(x, { shape: [1, 2], data: [[1, 2]] })).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(x, { shape: [1, 2], data: [[1, 2]] })).message).toBe(
       'input "x" data must be flat (row-major, shape given separately); got an array at data[0]',
     );
-    expect(inputError(() => tensorFromJson(x, { shape: [1, -2], data: [] })).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(x, { shape: [1, -2], data: [] })).message).toBe(
       'input "x" has an invalid shape [1,-2]: expected a list of non-negative integers',
     );
-    expect(inputError(() => tensorFromJson(x, { shape: [1, 2], data: [1, 2], dtype: 'float64' })).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(x, { shape: [1, 2], data: [1, 2], dtype: 'float64' })).message).toBe(
       'input "x" expects float32; got dtype "float64"',
     );
     expect(tensorFromJson(x, { shape: [1, 2], data: [1, 2], dtype: 'float32' }).shape).toEqual([1, 2]);
-    expect(inputError(() => tensorFromJson(x, { values: [1, 2] })).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(x, { values: [1, 2] })).message).toBe(
       'input "x" expects a nested array or {"shape": [...], "data": [...]}; got an object with keys values',
     );
   });
@@ -167,7 +157,7 @@ describe('tensorFromJson: shapes', () => {
   it('refuses a shape too large to allocate before allocating it', () => {
     const rows = Array.from({ length: 20_000 }, () => [0]);
     rows[0] = new Array(20_000).fill(0);
-    expect(inputError(() => tensorFromJson(spec('float32', ['N', 'M']), rows)).message).toContain(
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('float32', ['N', 'M']), rows)).message).toContain(
       'has shape [20000,20000] (400000000 values), more than the 134217728 one input may carry',
     );
   });
@@ -175,35 +165,35 @@ describe('tensorFromJson: shapes', () => {
 
 describe('tensorFromJson: values', () => {
   it('refuses a non-number in a float tensor with its position', () => {
-    const error = inputError(() => tensorFromJson(spec('float32', ['N', 3]), [[1, 2, 'abc']]));
+    const error = tensorInputErrorOf(() => tensorFromJson(spec('float32', ['N', 3]), [[1, 2, 'abc']]));
     expect(error.message).toBe(
       'input "x" expects float32 numbers; got "abc" at [0][2] (JSON has no NaN or infinity: write them as "NaN", "Infinity", "-Infinity")',
     );
     expect(error.path).toBe('inputs.x[0][2]');
-    expect(inputError(() => tensorFromJson(spec('float64', [2]), [1, null])).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('float64', [2]), [1, null])).message).toBe(
       'input "x" expects float64 numbers; got null at [1]',
     );
-    expect(inputError(() => tensorFromJson(spec('float32', [1]), { shape: [1], data: [true] })).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('float32', [1]), { shape: [1], data: [true] })).message).toBe(
       'input "x" expects float32 numbers; got true at data[0]',
     );
   });
 
   it('refuses a number outside the float32 range instead of storing Infinity', () => {
-    expect(inputError(() => tensorFromJson(spec('float32', [1]), [1e39])).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('float32', [1]), [1e39])).message).toBe(
       'input "x" expects float32 numbers; got 1e+39 at [0] (outside the float32 range ±3.4028235e38)',
     );
     expect([...tensorFromJson(spec('float64', [1]), [1e300]).data]).toEqual([1e300]);
   });
 
   it('refuses integers that are fractional or out of range', () => {
-    expect(inputError(() => tensorFromJson(spec('int32', [2]), [1, 1.5])).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('int32', [2]), [1, 1.5])).message).toBe(
       'input "x" expects int32 integers in -2147483648..2147483647; got 1.5 at [1]',
     );
-    expect(inputError(() => tensorFromJson(spec('uint8', [1, 2]), [[0, 256]])).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('uint8', [1, 2]), [[0, 256]])).message).toBe(
       'input "x" expects uint8 integers in 0..255; got 256 at [0][1]',
     );
-    expect(inputError(() => tensorFromJson(spec('uint8', [1]), [-1])).message).toContain('got -1 at [0]');
-    expect(inputError(() => tensorFromJson(spec('int8', [1]), ['1'])).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('uint8', [1]), [-1])).message).toContain('got -1 at [0]');
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('int8', [1]), ['1'])).message).toBe(
       'input "x" expects int8 integers in -128..127; got "1" at [0]',
     );
   });
@@ -214,27 +204,27 @@ describe('tensorFromJson: values', () => {
       9007199254740991n,
       -9007199254740993n,
     ]);
-    expect(inputError(() => tensorFromJson(ids, [2 ** 53])).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(ids, [2 ** 53])).message).toBe(
       'input "x" expects int64 integers (JSON numbers within ±2^53-1, or decimal strings); got 9007199254740992 at [0] ' +
         '(JSON numbers beyond ±9007199254740991 lose precision before they arrive: send such values as decimal strings, e.g. "9007199254740993")',
     );
-    expect(inputError(() => tensorFromJson(ids, ['9223372036854775808'])).message).toContain(
+    expect(tensorInputErrorOf(() => tensorFromJson(ids, ['9223372036854775808'])).message).toContain(
       'got "9223372036854775808" at [0] (outside the int64 range -9223372036854775808..9223372036854775807)',
     );
-    expect(inputError(() => tensorFromJson(ids, ['12abc'])).message).toContain('got "12abc" at [0]');
-    expect(inputError(() => tensorFromJson(ids, [1.5])).message).toContain('got 1.5 at [0]');
-    expect(inputError(() => tensorFromJson(spec('uint64', [1]), ['-1'])).message).toContain('outside the uint64 range');
+    expect(tensorInputErrorOf(() => tensorFromJson(ids, ['12abc'])).message).toContain('got "12abc" at [0]');
+    expect(tensorInputErrorOf(() => tensorFromJson(ids, [1.5])).message).toContain('got 1.5 at [0]');
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('uint64', [1]), ['-1'])).message).toContain('outside the uint64 range');
   });
 
   it('bool takes only true/false and string only strings', () => {
-    expect(inputError(() => tensorFromJson(spec('bool', [2]), [true, 1])).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('bool', [2]), [true, 1])).message).toBe(
       'input "x" expects bool values (true or false); got 1 at [1]',
     );
-    expect(inputError(() => tensorFromJson(spec('string', [2]), ['a', 3])).message).toBe('input "x" expects strings; got 3 at [1]');
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('string', [2]), ['a', 3])).message).toBe('input "x" expects strings; got 3 at [1]');
   });
 
   it('reports the request path it is given (instances)', () => {
-    const error = inputError(() => tensorFromJson(spec('float32', ['N', 2]), [[1, 2], [3, 'x']], 'instances'));
+    const error = tensorInputErrorOf(() => tensorFromJson(spec('float32', ['N', 2]), [[1, 2], [3, 'x']], 'instances'));
     expect(error.path).toBe('instances[1][1]');
   });
 });
@@ -280,6 +270,6 @@ describe('float16', () => {
   });
 
   it('refuses JSON numbers beyond the float16 range', () => {
-    expect(inputError(() => tensorFromJson(spec('float16', [1]), [70000])).message).toContain('(outside the float16 range ±65504)');
+    expect(tensorInputErrorOf(() => tensorFromJson(spec('float16', [1]), [70000])).message).toContain('(outside the float16 range ±65504)');
   });
 });

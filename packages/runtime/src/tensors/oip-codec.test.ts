@@ -12,19 +12,9 @@ import {
   type OipTensor,
 } from './oip-codec.js';
 import { fromOipDatatype, toOipDatatype } from './oip-datatype.js';
-import { TensorInputError } from './tensor-input-error.js';
+import { tensorInputErrorOf, tensorSpec as spec } from '../testing/tensor-input-errors.js';
 
-function inputError(run: () => unknown): TensorInputError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TensorInputError);
-    return error as TensorInputError;
-  }
-  throw new Error('expected a TensorInputError');
-}
 
-const spec = (dtype: TensorDtype, shape: (number | string)[], name = 'x'): TensorSpec => ({ name, dtype, shape });
 const signatureOf = (...inputs: TensorSpec[]): Signature => ({ inputs, outputs: [], batchable: false });
 
 /** A binary request with `tensors` as binary inputs, as a client would send it. */
@@ -186,17 +176,17 @@ describe('tensorFromOip: JSON data', () => {
     const nested = tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [[1, 2], [3, 4]] }, undefined);
     expect(nested).toEqual({ dtype: 'uint32', shape: [2, 2], data: new Uint32Array([1, 2, 3, 4]) });
 
-    const otherNesting = inputError(() => tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [[1, 2, 3, 4]] }, undefined, 'inputs[0]'));
+    const otherNesting = tensorInputErrorOf(() => tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [[1, 2, 3, 4]] }, undefined, 'inputs[0]'));
     expect(otherNesting.message).toBe(
       'input "input0" has data nested as [1,4], but its shape is [2,2]: nest the data exactly as the shape, or send it flat',
     );
     expect(otherNesting.path).toBe('inputs[0].data');
 
-    const ragged = inputError(() => tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [[1, 2], [3]] }, undefined, 'inputs[0]'));
+    const ragged = tensorInputErrorOf(() => tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [[1, 2], [3]] }, undefined, 'inputs[0]'));
     expect(ragged.message).toBe('input "input0" has ragged nested arrays (every row must have the same length): [1] has 1 elements, but [0] has 2');
     expect(ragged.path).toBe('inputs[0].data[1]');
 
-    const badValue = inputError(() => tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [[1, 2], [3, -4]] }, undefined, 'inputs[0]'));
+    const badValue = tensorInputErrorOf(() => tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [[1, 2], [3, -4]] }, undefined, 'inputs[0]'));
     expect(badValue.message).toBe('input "input0" expects uint32 integers in 0..4294967295; got -4 at [1][1]');
     expect(badValue.path).toBe('inputs[0].data[1][1]');
   });
@@ -209,13 +199,13 @@ describe('tensorFromOip: JSON data', () => {
   });
 
   it('refuses a count of values that does not fill the shape', () => {
-    const error = inputError(() => tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [1, 2, 3] }, undefined, 'inputs[0]'));
+    const error = tensorInputErrorOf(() => tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [1, 2, 3] }, undefined, 'inputs[0]'));
     expect(error.message).toBe('input "input0" has shape [2,2], which holds 4 values, but data has 3');
     expect(error.path).toBe('inputs[0].data');
   });
 
   it('refuses a missing data list', () => {
-    const error = inputError(() => tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32' }, undefined, 'inputs[0]'));
+    const error = tensorInputErrorOf(() => tensorFromOip(uint32, { name: 'input0', shape: [2, 2], datatype: 'UINT32' }, undefined, 'inputs[0]'));
     expect(error.message).toBe(
       'input "input0" needs data (a list of its values, flat in row-major order or nested as its shape) or parameters.binary_data_size; got nothing',
     );
@@ -227,51 +217,51 @@ describe('tensorFromOip: what it refuses', () => {
   const good = (): OipTensor => ({ name: 'image', shape: [1, 3, 2, 2], datatype: 'FP32', parameters: { binary_data_size: 48 } });
 
   it('a datatype other than the model dtype, naming both', () => {
-    const error = inputError(() => tensorFromOip(image, { ...good(), datatype: 'FP64' }, new Uint8Array(48), 'inputs[0]'));
+    const error = tensorInputErrorOf(() => tensorFromOip(image, { ...good(), datatype: 'FP64' }, new Uint8Array(48), 'inputs[0]'));
     expect(error.message).toBe('input "image" expects datatype FP32 (the model\'s float32); got "FP64"');
     expect(error.path).toBe('inputs[0].datatype');
     expect(error.input).toBe('image');
-    expect(inputError(() => tensorFromOip(image, { ...good(), datatype: 'BF16' }, new Uint8Array(48))).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromOip(image, { ...good(), datatype: 'BF16' }, new Uint8Array(48))).message).toBe(
       'input "image" expects datatype FP32 (the model\'s float32); got "BF16" ' +
         '(not an Open Inference Protocol datatype this server takes: BOOL, UINT8…64, INT8…64, FP16, FP32, FP64, BYTES)',
     );
   });
 
   it('a shape that does not fit the signature, or is not a shape', () => {
-    const error = inputError(() => tensorFromOip(image, { ...good(), shape: [1, 1, 2, 2] }, new Uint8Array(16), 'inputs[0]'));
+    const error = tensorInputErrorOf(() => tensorFromOip(image, { ...good(), shape: [1, 1, 2, 2] }, new Uint8Array(16), 'inputs[0]'));
     expect(error.message).toBe('input "image" expects float32 [N,3,2,2]; got [1,1,2,2]');
     expect(error.path).toBe('inputs[0].shape');
-    expect(inputError(() => tensorFromOip(image, { ...good(), shape: [1, 3, -1, 2] }, new Uint8Array(48))).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromOip(image, { ...good(), shape: [1, 3, -1, 2] }, new Uint8Array(48))).message).toBe(
       'input "image" has an invalid shape [1,3,-1,2]: expected a list of non-negative integers',
     );
   });
 
   it('a chunk whose size is not datatype × count', () => {
-    const error = inputError(() => tensorFromOip(image, { ...good(), parameters: { binary_data_size: 44 } }, new Uint8Array(44), 'inputs[0]'));
+    const error = tensorInputErrorOf(() => tensorFromOip(image, { ...good(), parameters: { binary_data_size: 44 } }, new Uint8Array(44), 'inputs[0]'));
     expect(error.message).toBe('input "image" of shape [1,3,2,2] needs 48 bytes of FP32 (12 values × 4 bytes); its binary data has 44');
     expect(error.path).toBe('inputs[0].parameters.binary_data_size');
   });
 
   it('a chunk that is not the size binary_data_size says, or no chunk', () => {
-    expect(inputError(() => tensorFromOip(image, good(), new Uint8Array(40))).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromOip(image, good(), new Uint8Array(40))).message).toBe(
       'input "image" has parameters.binary_data_size 48, but its binary data has 40 bytes',
     );
-    expect(inputError(() => tensorFromOip(image, good(), undefined)).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromOip(image, good(), undefined)).message).toBe(
       'input "image" has parameters.binary_data_size 48, but the request has no binary data for it',
     );
   });
 
   it('both data and binary_data_size, and a binary_data_size that is not a size', () => {
-    expect(inputError(() => tensorFromOip(image, { ...good(), data: [1] }, new Uint8Array(48))).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromOip(image, { ...good(), data: [1] }, new Uint8Array(48))).message).toBe(
       'input "image" has both data and parameters.binary_data_size: send its values in one or the other',
     );
-    const error = inputError(() => tensorFromOip(image, { ...good(), parameters: { binary_data_size: '48' } }, new Uint8Array(48), 'inputs[0]'));
+    const error = tensorInputErrorOf(() => tensorFromOip(image, { ...good(), parameters: { binary_data_size: '48' } }, new Uint8Array(48), 'inputs[0]'));
     expect(error.message).toBe('input "image" parameters.binary_data_size must be a whole number of bytes; got "48"');
     expect(error.path).toBe('inputs[0].parameters.binary_data_size');
   });
 
   it('BOOL bytes other than 0 and 1', () => {
-    const error = inputError(() =>
+    const error = tensorInputErrorOf(() =>
       tensorFromOip(spec('bool', [3], 'mask'), { name: 'mask', shape: [3], datatype: 'BOOL', parameters: { binary_data_size: 3 } }, new Uint8Array([1, 0, 7])),
     );
     expect(error.message).toBe('input "mask" is BOOL, one byte per value, 0 or 1; byte 2 of its binary data is 7');
@@ -281,17 +271,17 @@ describe('tensorFromOip: what it refuses', () => {
     const text = spec('string', [2], 'text');
     const input = (bytes: number[]) => () =>
       tensorFromOip(text, { name: 'text', shape: [2], datatype: 'BYTES', parameters: { binary_data_size: bytes.length } }, new Uint8Array(bytes));
-    expect(inputError(input([1, 0, 0, 0, 0x61, 9, 0, 0, 0, 0x62])).message).toBe(
+    expect(tensorInputErrorOf(input([1, 0, 0, 0, 0x61, 9, 0, 0, 0, 0x62])).message).toBe(
       'input "text" BYTES element 1 claims 9 bytes, but its binary data has only 1 left',
     );
-    expect(inputError(input([1, 0, 0, 0, 0x61])).message).toBe('input "text" of shape [2] needs 2 BYTES elements; its binary data ends after 1');
-    expect(inputError(input([1, 0, 0, 0, 0x61, 1, 0])).message).toBe(
+    expect(tensorInputErrorOf(input([1, 0, 0, 0, 0x61])).message).toBe('input "text" of shape [2] needs 2 BYTES elements; its binary data ends after 1');
+    expect(tensorInputErrorOf(input([1, 0, 0, 0, 0x61, 1, 0])).message).toBe(
       'input "text" BYTES element 1 starts with a 4-byte length, but its binary data ends 2 bytes later',
     );
-    expect(inputError(input([1, 0, 0, 0, 0x61, 0, 0, 0, 0, 0xff])).message).toBe(
+    expect(tensorInputErrorOf(input([1, 0, 0, 0, 0x61, 0, 0, 0, 0, 0xff])).message).toBe(
       'input "text" of shape [2] needs 2 BYTES elements, but its binary data has 1 bytes more after them',
     );
-    expect(inputError(input([1, 0, 0, 0, 0x61, 1, 0, 0, 0, 0xff])).message).toBe(
+    expect(tensorInputErrorOf(input([1, 0, 0, 0, 0x61, 1, 0, 0, 0, 0xff])).message).toBe(
       "input \"text\" BYTES element 1 is not valid UTF-8 (the model's string input takes text)",
     );
   });
@@ -336,21 +326,21 @@ describe('splitInferenceBody', () => {
   });
 
   it('refuses a header length beyond the body, or not a length', () => {
-    const beyond = inputError(() => splitInferenceBody(body, 100));
+    const beyond = tensorInputErrorOf(() => splitInferenceBody(body, 100));
     expect(beyond.message).toBe('Inference-Header-Content-Length is 100, but the body has only 15 bytes');
     expect(beyond.path).toBe('Inference-Header-Content-Length');
-    expect(inputError(() => splitInferenceBody(body, Number.NaN)).message).toBe(
+    expect(tensorInputErrorOf(() => splitInferenceBody(body, Number.NaN)).message).toBe(
       'Inference-Header-Content-Length must be a whole number of bytes; got NaN',
     );
-    expect(inputError(() => splitInferenceBody(body, -1)).message).toBe('Inference-Header-Content-Length must be a whole number of bytes; got -1');
+    expect(tensorInputErrorOf(() => splitInferenceBody(body, -1)).message).toBe('Inference-Header-Content-Length must be a whole number of bytes; got -1');
   });
 
   it('refuses a header that is not JSON, saying which bytes it read', () => {
-    const error = inputError(() => splitInferenceBody(body, 10));
+    const error = tensorInputErrorOf(() => splitInferenceBody(body, 10));
     expect(error.message).toMatch(
       /^the inference header \(the first 10 bytes of the body, per Inference-Header-Content-Length\) is not valid JSON: /,
     );
-    expect(inputError(() => splitInferenceBody(Buffer.from('{"inputs":'), undefined)).message).toMatch(/^the body is not valid JSON: /);
+    expect(tensorInputErrorOf(() => splitInferenceBody(Buffer.from('{"inputs":'), undefined)).message).toMatch(/^the body is not valid JSON: /);
   });
 });
 
@@ -362,16 +352,16 @@ describe('decodeOipInputs', () => {
   it('refuses binary data the inputs do not account for, and inputs claiming more than there is', () => {
     const { body, headerLength } = binaryRequest({ a, b });
     const { header, binary } = splitInferenceBody(Buffer.concat([body, Buffer.from([0, 0])]), headerLength);
-    const extra = inputError(() => decodeOipInputs(signature, header, binary));
+    const extra = tensorInputErrorOf(() => decodeOipInputs(signature, header, binary));
     expect(extra.message).toBe("the inference request has 14 bytes of binary data after its header, but its inputs' parameters.binary_data_size add up to 12");
     expect(extra.path).toBe('Inference-Header-Content-Length');
 
     const short = splitInferenceBody(body.subarray(0, body.byteLength - 1), headerLength);
-    const missing = inputError(() => decodeOipInputs(signature, short.header, short.binary));
+    const missing = tensorInputErrorOf(() => decodeOipInputs(signature, short.header, short.binary));
     expect(missing.message).toBe('input "b" has parameters.binary_data_size 4 at byte 8 of the binary data, but the binary data has only 11 bytes');
     expect(missing.path).toBe('inputs[1].parameters.binary_data_size');
 
-    const jsonOnly = inputError(() => decodeOipInputs(signature, header, undefined));
+    const jsonOnly = tensorInputErrorOf(() => decodeOipInputs(signature, header, undefined));
     expect(jsonOnly.message).toBe(
       'input "a" has parameters.binary_data_size 8 at byte 0 of the binary data, but the binary data has only 0 bytes (was Inference-Header-Content-Length sent?)',
     );
@@ -379,30 +369,30 @@ describe('decodeOipInputs', () => {
 
   it('refuses unknown, repeated and missing inputs', () => {
     const json = (name: string) => ({ name, shape: [1], datatype: 'INT32', data: [1] });
-    expect(inputError(() => decodeOipInputs(signature, { inputs: [json('c')] })).message).toBe('unknown input "c" (the model expects: a, b)');
-    const repeated = inputError(() => decodeOipInputs(signature, { inputs: [json('b'), json('b')] }));
+    expect(tensorInputErrorOf(() => decodeOipInputs(signature, { inputs: [json('c')] })).message).toBe('unknown input "c" (the model expects: a, b)');
+    const repeated = tensorInputErrorOf(() => decodeOipInputs(signature, { inputs: [json('b'), json('b')] }));
     expect(repeated.message).toBe('input "b" is given more than once');
     expect(repeated.path).toBe('inputs[1].name');
-    const missing = inputError(() => decodeOipInputs(signature, { inputs: [json('b')] }));
+    const missing = tensorInputErrorOf(() => decodeOipInputs(signature, { inputs: [json('b')] }));
     expect(missing.message).toBe('missing input "a" (the model expects: a, b)');
     expect(missing.input).toBe('a');
   });
 
   it('refuses a header that is not an inference request', () => {
-    expect(inputError(() => decodeOipInputs(signature, [])).message).toBe('the inference request must be a JSON object; got an array of 0');
-    expect(inputError(() => decodeOipInputs(signature, { outputs: [] })).message).toBe(
+    expect(tensorInputErrorOf(() => decodeOipInputs(signature, [])).message).toBe('the inference request must be a JSON object; got an array of 0');
+    expect(tensorInputErrorOf(() => decodeOipInputs(signature, { outputs: [] })).message).toBe(
       'the inference request needs "inputs", a list of tensors (the model expects: a, b); got nothing',
     );
-    expect(inputError(() => decodeOipInputs(signature, { inputs: [{ shape: [1] }] })).message).toBe(
+    expect(tensorInputErrorOf(() => decodeOipInputs(signature, { inputs: [{ shape: [1] }] })).message).toBe(
       'the inference request input at inputs[0] needs a "name" string; got nothing',
     );
-    expect(inputError(() => decodeOipInputs(signature, { inputs: [7] })).message).toBe(
+    expect(tensorInputErrorOf(() => decodeOipInputs(signature, { inputs: [7] })).message).toBe(
       'the inference request has 7 at inputs[0]; expected a tensor {"name", "shape", "datatype", "data"}',
     );
   });
 
   it('reports where a tensor went wrong by its index in inputs', () => {
-    const error = inputError(() =>
+    const error = tensorInputErrorOf(() =>
       decodeOipInputs(signature, { inputs: [{ name: 'b', shape: [1], datatype: 'INT32', data: [1] }, { name: 'a', shape: [1, 2], datatype: 'FP32', data: [1, 'x'] }] }),
     );
     expect(error.path).toBe('inputs[1].data[1]');

@@ -1,19 +1,7 @@
-import type { TensorDtype, TensorSpec } from '@modelgate/contracts';
 import { describe, expect, it } from 'vitest';
 import { parseShapeHeader, tensorFromRawBytes } from './raw-tensor-body.js';
-import { TensorInputError } from './tensor-input-error.js';
+import { tensorInputErrorOf, tensorSpec as spec } from '../testing/tensor-input-errors.js';
 
-function inputError(run: () => unknown): TensorInputError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TensorInputError);
-    return error as TensorInputError;
-  }
-  throw new Error('expected a TensorInputError');
-}
-
-const spec = (dtype: TensorDtype, shape: (number | string)[], name = 'x'): TensorSpec => ({ name, dtype, shape });
 const float32Bytes = (...values: number[]) => Buffer.from(new Float32Array(values).buffer);
 
 describe('tensorFromRawBytes', () => {
@@ -31,31 +19,31 @@ describe('tensorFromRawBytes', () => {
   it('takes the shape the caller sends, checked against the signature', () => {
     const tensor = tensorFromRawBytes(spec('uint8', ['N', 'H', 3]), Buffer.from([1, 2, 3, 4, 5, 6]), [1, 2, 3]);
     expect(tensor).toEqual({ dtype: 'uint8', shape: [1, 2, 3], data: new Uint8Array([1, 2, 3, 4, 5, 6]) });
-    const wrong = inputError(() => tensorFromRawBytes(spec('uint8', ['N', 'H', 3]), Buffer.from([1, 2, 3, 4, 5, 6]), [1, 3, 2]));
+    const wrong = tensorInputErrorOf(() => tensorFromRawBytes(spec('uint8', ['N', 'H', 3]), Buffer.from([1, 2, 3, 4, 5, 6]), [1, 3, 2]));
     expect(wrong.message).toBe('input "x" expects uint8 [N,H,3]; got [1,3,2]');
     expect(wrong.path).toBe('X-Modelgate-Shape');
   });
 
   it('refuses a body whose size does not match the shape, naming both', () => {
-    const staticShape = inputError(() => tensorFromRawBytes(spec('float32', [1, 3, 224, 224]), Buffer.alloc(602_108), undefined));
+    const staticShape = tensorInputErrorOf(() => tensorFromRawBytes(spec('float32', [1, 3, 224, 224]), Buffer.alloc(602_108), undefined));
     expect(staticShape.message).toBe('input "x" of shape [1,3,224,224] needs 602112 bytes of float32 (150528 values × 4 bytes); the body has 602108');
     expect(staticShape.path).toBe('body');
-    expect(inputError(() => tensorFromRawBytes(spec('float32', ['N', 'H']), float32Bytes(1, 2, 3), [2, 2])).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromRawBytes(spec('float32', ['N', 'H']), float32Bytes(1, 2, 3), [2, 2])).message).toBe(
       'input "x" of shape [2,2] needs 16 bytes of float32 (4 values × 4 bytes); the body has 12',
     );
   });
 
   it('refuses a body that is not a whole number of rows, or empty, when inferring the first dimension', () => {
-    expect(inputError(() => tensorFromRawBytes(spec('float32', ['N', 3, 2]), Buffer.alloc(30), undefined)).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromRawBytes(spec('float32', ['N', 3, 2]), Buffer.alloc(30), undefined)).message).toBe(
       'input "x" takes float32 [N,3,2]: one or more whole rows of 24 bytes (6 values × 4 bytes); the body has 30 bytes',
     );
-    expect(inputError(() => tensorFromRawBytes(spec('float32', ['N', 3, 2]), Buffer.alloc(0), undefined)).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromRawBytes(spec('float32', ['N', 3, 2]), Buffer.alloc(0), undefined)).message).toBe(
       'input "x" takes float32 [N,3,2]: one or more whole rows of 24 bytes (6 values × 4 bytes); the body has 0 bytes',
     );
   });
 
   it('asks for the shape header when dimensions other than the first are symbolic', () => {
-    const error = inputError(() => tensorFromRawBytes(spec('float32', ['N', 3, 'H', 'W']), Buffer.alloc(48), undefined));
+    const error = tensorInputErrorOf(() => tensorFromRawBytes(spec('float32', ['N', 3, 'H', 'W']), Buffer.alloc(48), undefined));
     expect(error.message).toBe(
       'input "x" has symbolic dimensions other than the first (float32 [N,3,H,W]), which the body\'s size cannot tell: ' +
         'send its shape in X-Modelgate-Shape, e.g. X-Modelgate-Shape: <N>,3,<H>,<W>',
@@ -64,13 +52,13 @@ describe('tensorFromRawBytes', () => {
   });
 
   it('refuses string inputs, which have no fixed-size layout', () => {
-    expect(inputError(() => tensorFromRawBytes(spec('string', ['N']), Buffer.from('hello'), undefined)).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromRawBytes(spec('string', ['N']), Buffer.from('hello'), undefined)).message).toBe(
       'input "x" is a string tensor, and a raw application/octet-stream body carries fixed-size numbers only: send JSON, or the Open Inference Protocol with BYTES',
     );
   });
 
   it('refuses bool bytes other than 0 and 1', () => {
-    expect(inputError(() => tensorFromRawBytes(spec('bool', [3]), Buffer.from([0, 1, 2]), undefined)).message).toBe(
+    expect(tensorInputErrorOf(() => tensorFromRawBytes(spec('bool', [3]), Buffer.from([0, 1, 2]), undefined)).message).toBe(
       'input "x" is bool, one byte per value, 0 or 1; byte 2 of the body is 2',
     );
   });
@@ -91,7 +79,7 @@ describe('parseShapeHeader', () => {
 
   it('refuses anything else, quoting it', () => {
     for (const value of ['', '1,,3', '1,-3', '1x3', '1.5']) {
-      const error = inputError(() => parseShapeHeader(value));
+      const error = tensorInputErrorOf(() => parseShapeHeader(value));
       expect(error.message).toBe(`X-Modelgate-Shape must be comma-separated sizes such as 1,3,224,224; got ${JSON.stringify(value)}`);
       expect(error.path).toBe('X-Modelgate-Shape');
     }

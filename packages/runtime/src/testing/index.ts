@@ -26,3 +26,4 @@ export {
   type ReferenceTensor,
 } from './reference-models.js';
 export { rejectionOf } from './rejection.js';
+export { tensorInputErrorOf, tensorSpec } from './tensor-input-errors.js';
