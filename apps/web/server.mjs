@@ -28,7 +28,7 @@ const FORWARDED_RESPONSE_HEADERS = [
   'accept-ranges', 'cache-control', 'content-disposition', 'content-length', 'content-range', 'content-type', 'digest',
   'etag', 'last-modified', 'location', 'repr-digest', 'retry-after', 'set-cookie', 'transfer-encoding', 'vary',
   'www-authenticate', 'x-request-id', 'x-modelgate-model', 'x-modelgate-version', 'x-modelgate-revision',
-  'x-modelgate-placement',
+  'x-modelgate-placement', 'x-modelgate-cold-start', 'x-modelgate-batch-size', 'server-timing',
 ];
 
 function parseApiUrl(raw) {

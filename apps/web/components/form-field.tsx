@@ -45,7 +45,7 @@ export function fieldAria(id: string, hint: unknown, error: string | undefined) 
 }
 
 export function inputClasses(invalid: boolean, extra = ''): string {
-  return `block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-xs placeholder:text-zinc-400 focus:outline-none focus:ring-2 ${
+  return `block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-xs placeholder:text-zinc-400 focus:outline-none focus:ring-2 disabled:cursor-not-allowed disabled:bg-zinc-50 disabled:text-zinc-600 ${
     invalid ? 'border-red-400 focus:border-red-500 focus:ring-red-500/20' : 'border-zinc-300 focus:border-indigo-500 focus:ring-indigo-500/20'
   } ${extra}`.trim();
 }

@@ -23,11 +23,22 @@ export type ApiFailureResult = {
   retryAfterSeconds?: number;
 };
 
-export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailureResult;
+/** `headers`: the answer's, e.g. which version served a prediction (`X-Modelgate-*`). */
+export type ApiResult<T> = { ok: true; status: number; data: T; headers: Headers } | ApiFailureResult;
 
 export type ApiMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-export async function callApi<T>(method: ApiMethod, path: string, body?: unknown): Promise<ApiResult<T>> {
+export interface CallApiOptions {
+  /** Headers beyond the usual ones, e.g. `X-Modelgate-Version` to pin a routed version. */
+  headers?: Record<string, string>;
+  /**
+   * `body` is JSON text to send exactly as written, not a value to encode: the Try it console
+   * lets the API judge a hand-typed request, so a typo gets the API's own 400.
+   */
+  bodyIsJsonText?: boolean;
+}
+
+export async function callApi<T>(method: ApiMethod, path: string, body?: unknown, options: CallApiOptions = {}): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -35,9 +46,10 @@ export async function callApi<T>(method: ApiMethod, path: string, body?: unknown
       headers: {
         accept: 'application/json, application/problem+json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
         ...(method === 'GET' ? {} : csrfHeaders()),
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : options.bodyIsJsonText ? String(body) : JSON.stringify(body),
       credentials: 'same-origin',
     });
   } catch (error) {
@@ -53,9 +65,9 @@ export async function callApi<T>(method: ApiMethod, path: string, body?: unknown
     };
   }
   // 204 (logout) has no body to read.
-  if (text === '') return { ok: true, status: response.status, data: undefined as T };
+  if (text === '') return { ok: true, status: response.status, data: undefined as T, headers: response.headers };
   try {
-    return { ok: true, status: response.status, data: JSON.parse(text) as T };
+    return { ok: true, status: response.status, data: JSON.parse(text) as T, headers: response.headers };
   } catch {
     return {
       ok: false,

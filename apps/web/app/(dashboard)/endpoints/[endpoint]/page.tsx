@@ -5,12 +5,14 @@ import { PageHeader } from '@/components/page-header';
 import { Section } from '@/components/section';
 import { getEndpoint, getModels, getRevisions, getVersion } from '@/lib/api-client';
 import { loadFromApi } from '@/lib/load-from-api';
+import { versionExample } from '@/lib/predict-example';
 import { DeployCanary } from './deploy-canary';
-import { EndpointConfig } from './endpoint-config';
+import { EndpointSettings } from './endpoint-settings';
 import { PredictSnippet } from './predict-snippet';
 import { RevisionHistory } from './revision-history';
 import { RollBack } from './roll-back';
 import { TrafficSplit } from './traffic-split';
+import { type RoutedExample, TryItConsole } from './try-it-console';
 
 export const dynamic = 'force-dynamic';
 
@@ -42,11 +44,22 @@ export default async function EndpointPage({ params }: EndpointPageProps) {
 
   const endpoint = loaded.data;
   const active = endpoint.activeRevision;
-  // Routed versions of one endpoint share a signature in practice; the heaviest route is the example.
-  const primaryRoute = active?.routes.toSorted((a, b) => b.weight - a.weight)[0];
-  const primaryVersion = primaryRoute
-    ? await loadFromApi(getVersion(primaryRoute.model, primaryRoute.version), { notFoundIsPage: false })
-    : undefined;
+  // Heaviest first: the primary's example leads, and the console can switch to a pinned version's.
+  const routes = active?.routes.toSorted((a, b) => b.weight - a.weight) ?? [];
+  const routedVersions = await Promise.all(
+    routes.map((route) => loadFromApi(getVersion(route.model, route.version), { notFoundIsPage: false })),
+  );
+  const primaryRoute = routes[0];
+  const primaryVersion = routedVersions[0];
+  const routedExamples: RoutedExample[] = routes.map((route, index) => {
+    const version = routedVersions[index];
+    return {
+      model: route.model,
+      version: route.version,
+      weight: route.weight,
+      ...(version?.ok ? { example: versionExample(version.data.signature, version.data.metadata.sampleInput) } : {}),
+    };
+  });
   // The revision a rollback goes back to: the one just before the active (always the newest) one.
   const previous = active && revisions.ok ? revisions.data.items.find((revision) => revision.number === active.number - 1) : undefined;
 
@@ -77,12 +90,22 @@ export default async function EndpointPage({ params }: EndpointPageProps) {
         )}
       </Section>
 
-      <Section id="predict" title="Try it">
+      <Section id="predict" title="Try it" description={active ? 'Send a request as yourself and see what answers, or call the endpoint from code.' : undefined}>
+        {active ? (
+          <>
+            <TryItConsole endpoint={endpoint.name} routes={routedExamples} />
+            <h3 className="mt-8 mb-3 text-base font-semibold text-zinc-950">From code</h3>
+          </>
+        ) : null}
         <PredictSnippet endpoint={endpoint.name} route={primaryRoute} version={primaryVersion} />
       </Section>
 
-      <Section id="config" title="Configuration">
-        <EndpointConfig config={endpoint.config} />
+      <Section
+        id="settings"
+        title="Settings"
+        description="Where the model runs, how requests are batched, how long it stays loaded, and the limits. Changing them makes no new revision."
+      >
+        <EndpointSettings endpoint={endpoint.name} config={endpoint.config} />
       </Section>
 
       <Section id="revisions" title="Revision history" description="Every routing change is a new revision; none is ever rewritten.">
