@@ -59,7 +59,7 @@ export class AuthGuard implements CanActivate {
     if (principal.kind === 'user' && principal.via === 'session') return;
     const { credential } = principal;
     const limit = credential.rateLimit ?? { perSecond: this.config.MODELGATE_RATE_LIMIT_PER_SEC, burst: this.config.MODELGATE_RATE_LIMIT_BURST };
-    const answer = await this.buckets.take(`key:${credential.id}`, limit);
+    const answer = await this.buckets.takeLeased(`key:${credential.id}`, limit);
     if (!answer.allowed) {
       throw ProblemException.rateLimited(
         `${credential.prefix} is over its rate limit of ${limit.perSecond} requests/s (bursts of ${limit.burst}): retry after the Retry-After delay`,

@@ -39,9 +39,13 @@ export interface BucketAnswer {
 
 type TakeCommand = (key: string, perSecond: number, burst: number, cost: number, required: number) => Promise<[number, number]>;
 
+/** How long tokens taken ahead stay usable: unused ones are forfeited, not hoarded. */
+const LEASE_MS = 1000;
+
 @Injectable()
 export class TokenBuckets {
   private readonly takeCommand: TakeCommand;
+  private readonly leases = new Map<string, { tokens: number; until: number }>();
 
   constructor(private readonly bus: RedisBus) {
     // defineCommand sends the script once and then calls it by its SHA (EVALSHA).
@@ -55,6 +59,30 @@ export class TokenBuckets {
     const required = options.required ?? cost;
     const [allowed, wait] = await this.takeCommand(`${this.bus.prefix}:ratelimit:${bucket}`, limit.perSecond, limit.burst, cost, required);
     return { allowed: allowed === 1, retryAfterMs: wait };
+  }
+
+  /**
+   * Per-request rate limiting without a Redis round trip per request: this process takes a small
+   * share of the bucket at once (1/20 of a second's refill, at least 1 token) and spends it
+   * locally. Every process still draws on the one shared bucket, so the limit holds across
+   * processes to within one share each; a small limit (a share of 1) stays exact.
+   */
+  async takeLeased(bucket: string, limit: RateLimit): Promise<BucketAnswer> {
+    const now = Date.now();
+    const lease = this.leases.get(bucket);
+    if (lease && lease.tokens >= 1 && lease.until > now) {
+      lease.tokens -= 1;
+      return { allowed: true, retryAfterMs: 0 };
+    }
+    const share = Math.max(1, Math.min(limit.burst, Math.floor(limit.perSecond / 20)));
+    if (share > 1) {
+      const taken = await this.take(bucket, limit, { cost: share });
+      if (taken.allowed) {
+        this.leases.set(bucket, { tokens: share - 1, until: now + LEASE_MS });
+        return taken;
+      }
+    }
+    return this.take(bucket, limit);
   }
 
   async reset(bucket: string): Promise<void> {

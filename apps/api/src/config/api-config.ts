@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { integerFromEnv, parseEnv, Password, SharedEnv } from '@modelgate/contracts';
 import { z } from 'zod';
@@ -25,6 +26,11 @@ export const ApiEnv = z.object({
   /** Failed sign-ins allowed per account, and per client IP, in any 15 minutes before 429. */
   MODELGATE_LOGIN_ATTEMPTS_PER_ACCOUNT: integerFromEnv(1, 1_000_000).default(10),
   MODELGATE_LOGIN_ATTEMPTS_PER_IP: integerFromEnv(1, 1_000_000).default(100),
+  /**
+   * Batches of one endpoint version in flight at once in this process (gateway runs, or jobs to
+   * workers): one per core keeps the cores busy; batches form when all are taken.
+   */
+  MODELGATE_RUNS_IN_FLIGHT: integerFromEnv(1, 256).default(Math.max(2, os.availableParallelism())),
   /** How long the outcome of an `?async=true` prediction is kept for GET /v1/predictions/{id}. */
   MODELGATE_ASYNC_RESULT_TTL_SEC: integerFromEnv(10, 30 * 86_400).default(3600),
   /** A model whose validation (loading it in onnxruntime) takes longer is refused. */

@@ -25,7 +25,8 @@ async function deploy(name: string, config: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // One batch in flight per version, so the backpressure test knows exactly how many requests wait.
+  stack = await startTestStack({ MODELGATE_RUNS_IN_FLIGHT: '1' });
 }, 60_000);
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ProblemCode } from '@modelgate/contracts';
 import { MicroBatcher, runBatched } from '@modelgate/runtime';
 import { fromWire, type HostTensor, TensorInputError, toWire } from '@modelgate/runtime/tensors';
 import { ProblemException } from '../common/problem.exception.js';
+import { API_CONFIG, type ApiConfig } from '../config/api-config.js';
 import type { RoutedEndpoint, RoutedVersion } from '../endpoints/endpoint-routing.service.js';
 import { GatewaySessions } from './gateway-sessions.js';
 import { InferenceDispatcher } from './inference-dispatcher.js';
@@ -45,6 +46,7 @@ export class VersionBatchers {
   constructor(
     private readonly gateway: GatewaySessions,
     private readonly dispatcher: InferenceDispatcher,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   submit(endpoint: RoutedEndpoint, served: RoutedVersion, request: PendingInference): Promise<InferenceAnswer> {
@@ -59,7 +61,13 @@ export class VersionBatchers {
     const existing = this.batchers.get(key);
     if (existing?.settings === settings) return existing.batcher;
     const run = placement === 'gateway' ? (batch: PendingInference[]) => this.runInProcess(served, batch) : (batch: PendingInference[]) => this.runOnWorkers(endpoint, served, batch);
-    const batcher: Batcher = new MicroBatcher({ maxBatchSize: batching.maxBatchSize, maxDelayMs: batching.maxDelayMs, maxQueued: maxQueueDepth, run });
+    const batcher: Batcher = new MicroBatcher({
+      maxBatchSize: batching.maxBatchSize,
+      maxDelayMs: batching.maxDelayMs,
+      maxQueued: maxQueueDepth,
+      maxConcurrentRuns: this.config.MODELGATE_RUNS_IN_FLIGHT,
+      run,
+    });
     this.batchers.set(key, { settings, batcher });
     return batcher;
   }

@@ -52,6 +52,19 @@ describe('MicroBatcher', () => {
     await expect(batcher.submit(4)).rejects.toBeInstanceOf(QueueFullError);
   });
 
+  it('with maxConcurrentRuns 2, starts a second run at once and batches only when both are busy', async () => {
+    const control = controlledRun();
+    const batcher = new MicroBatcher<number, number>({ maxBatchSize: 8, maxQueued: 100, maxConcurrentRuns: 2, run: control.run });
+    const all = [1, 2, 3, 4].map((n) => batcher.submit(n));
+    expect(control.batches).toEqual([[1], [2]]);
+    control.releaseNext();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(control.batches).toEqual([[1], [2], [3, 4]]);
+    control.releaseNext();
+    control.releaseNext();
+    expect(await Promise.all(all)).toEqual([10, 20, 30, 40]);
+  });
+
   it('with maxDelayMs, waits for more requests before the first run', async () => {
     const control = controlledRun();
     const batcher = new MicroBatcher<number, number>({ maxBatchSize: 4, maxDelayMs: 30, maxQueued: 100, run: control.run });

@@ -14,8 +14,14 @@ export interface MicroBatcherOptions<Request, Result> {
    * what arrives while a run is in flight. Above 0: an idle batcher waits up to this long for more.
    */
   maxDelayMs?: number;
-  /** Requests allowed to wait (not counting the run in flight); more are refused with QueueFullError. */
+  /** Requests allowed to wait (not counting runs in flight); more are refused with QueueFullError. */
   maxQueued: number;
+  /**
+   * Runs allowed at once (default 1). A small model finishes faster than a request can travel to
+   * a thread and back; with one run at a time the process would sit idle during that hop, so a
+   * couple of runs in flight keep the cores busy while batches still form under load.
+   */
+  maxConcurrentRuns?: number;
   /** Runs one batch; answers one result or Error per request, in order. */
   run(batch: Request[]): Promise<Array<Result | Error>>;
 }
@@ -27,14 +33,14 @@ interface Waiting<Request, Result> {
 }
 
 /**
- * Adaptive micro-batching for one model version: when nothing is running, a request runs at
- * once (no added delay at low load); while a run is in flight, arrivals accumulate and run
- * together when it finishes, up to maxBatchSize. Under load the batch size follows the arrival
+ * Adaptive micro-batching for one model version: when a run slot is free, a request runs at
+ * once (no added delay at low load); while every slot is busy, arrivals accumulate and run
+ * together when one frees, up to maxBatchSize. Under load the batch size follows the arrival
  * rate × run time by itself, which is where batching pays.
  */
 export class MicroBatcher<Request, Result> {
   private readonly waiting: Waiting<Request, Result>[] = [];
-  private running = false;
+  private running = 0;
   private delayTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: MicroBatcherOptions<Request, Result>) {}
@@ -44,7 +50,11 @@ export class MicroBatcher<Request, Result> {
   }
 
   get busy(): boolean {
-    return this.running;
+    return this.running > 0;
+  }
+
+  private get saturated(): boolean {
+    return this.running >= (this.options.maxConcurrentRuns ?? 1);
   }
 
   submit(request: Request): Promise<Result> {
@@ -56,7 +66,7 @@ export class MicroBatcher<Request, Result> {
   }
 
   private pump() {
-    if (this.running || this.waiting.length === 0) return;
+    if (this.saturated || this.waiting.length === 0) return;
     const delay = this.options.maxDelayMs ?? 0;
     if (delay > 0 && this.waiting.length < this.options.maxBatchSize) {
       this.delayTimer ??= setTimeout(() => {
@@ -69,10 +79,10 @@ export class MicroBatcher<Request, Result> {
   }
 
   private async runNext() {
-    if (this.running || this.waiting.length === 0) return;
+    if (this.saturated || this.waiting.length === 0) return;
     clearTimeout(this.delayTimer);
     this.delayTimer = undefined;
-    this.running = true;
+    this.running += 1;
     const batch = this.waiting.splice(0, this.options.maxBatchSize);
     try {
       const results = await this.options.run(batch.map((item) => item.request));
@@ -85,7 +95,7 @@ export class MicroBatcher<Request, Result> {
     } catch (error) {
       for (const item of batch) item.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
-      this.running = false;
+      this.running -= 1;
       this.pump();
     }
   }
