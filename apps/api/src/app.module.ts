@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { InferenceModule } from './inference/inference.module.js';
 import { DatabaseModule } from './infrastructure/database.module.js';
 import { RedisModule } from './infrastructure/redis.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { OipModule } from './oip/oip.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         ArtifactsModule,
+        MetricsModule,
         AuditModule,
         AuthModule,
         UsersModule,

@@ -37,6 +37,7 @@ const PUBLIC = (status: number): Row => [status, status, status, status, status,
 const MATRIX: RouteCase[] = [
   { method: 'GET', path: '/healthz', expect: PUBLIC(200) },
   { method: 'GET', path: '/readyz', expect: PUBLIC(200) },
+  { method: 'GET', path: '/metrics', expect: PUBLIC(200) },
   { method: 'POST', path: '/v1/auth/login', body: {}, expect: PUBLIC(400) },
   { method: 'POST', path: '/v1/auth/logout', expect: OWN_ACCOUNT(204) },
   { method: 'GET', path: '/v1/auth/me', expect: [401, 200, 200, 200, 200, 200, 401, 401] },

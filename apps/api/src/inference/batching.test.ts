@@ -63,3 +63,21 @@ describe.each(['worker', 'gateway'])('the %s placement', (placement) => {
     expect(responses[2]!.body.detail).toMatch(/input "x"/);
   });
 });
+
+describe('GET /metrics', () => {
+  it('counts predictions by endpoint, version, placement and outcome, for Prometheus, without authentication', async () => {
+    const response = await fetch(`${stack.apiUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    const count = (labels: string) => Number(new RegExp(`^modelgate_predictions_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    for (const placement of ['worker', 'gateway']) {
+      const endpoint = `ocr-text-direction-${placement}`;
+      // 4 alone + 24 together + 3 good in the mixed test; the bad one is a 4xx that never reached a model.
+      expect(count(`endpoint="${endpoint}",model="ocr-text-direction",version="1",placement="${placement}",outcome="2xx"`)).toBe(31);
+      expect(count(`endpoint="${endpoint}",model="ocr-text-direction",version="1",placement="${placement}",outcome="4xx"`)).toBe(1);
+      expect(count(`endpoint="mnist-${placement}",model="mnist",version="1",placement="${placement}",outcome="2xx"`)).toBe(8);
+    }
+    expect(text).toMatch(/^modelgate_api_process_cpu_seconds_total /m);
+  });
+});

@@ -6,6 +6,7 @@ import { type HostTensor, TensorInputError, decodeRequestInputs, parseShapeHeade
 import { ProblemException } from '../common/problem.exception.js';
 import { parseRequest } from '../common/zod-validation.js';
 import { EndpointRoutingService, type RoutedEndpoint, type RoutedVersion } from '../endpoints/endpoint-routing.service.js';
+import { outcomeOf, ServingMetrics } from '../metrics/serving-metrics.js';
 import { inferenceTimeout } from './inference-dispatcher.js';
 import { type InferenceTimings, VersionBatchers } from './version-batchers.js';
 
@@ -40,6 +41,7 @@ export class InferenceService {
   constructor(
     private readonly routing: EndpointRoutingService,
     private readonly batchers: VersionBatchers,
+    private readonly metrics: ServingMetrics,
   ) {}
 
   /**
@@ -69,14 +71,16 @@ export class InferenceService {
   async infer(endpointName: string, options: InferenceOptions, decode: (signature: Signature) => InferenceInputs): Promise<InferenceOutcome> {
     const endpoint = await this.routing.resolve(endpointName);
     const served = this.routing.choose(endpoint, options.pinnedVersion);
+    const labels = { endpoint: endpoint.name, model: served.model, version: served.version, placement: endpoint.config.placement };
     let request: InferenceInputs;
     try {
       request = decode(served.signature);
+      if (request.outputs) this.checkRequestedOutputs(served, request.outputs);
     } catch (error) {
+      this.metrics.recordPrediction(labels, '4xx');
       if (error instanceof TensorInputError) throw ProblemException.badInput(error.message, [{ path: error.path, message: error.message }]);
       throw error;
     }
-    if (request.outputs) this.checkRequestedOutputs(served, request.outputs);
 
     const { timeoutMs } = endpoint.config;
     const answer = this.batchers.submit(endpoint, served, { requestId: options.requestId, ...request, submittedAt: performance.now() });
@@ -86,8 +90,11 @@ export class InferenceService {
     });
     try {
       const { outputs, timings } = await Promise.race([answer, deadline]);
+      this.metrics.recordPrediction(labels, '2xx', timings.coldStart);
       return { outputs, timings, endpoint, served, placement: endpoint.config.placement };
     } catch (error) {
+      const status = error instanceof ProblemException ? error.getStatus() : 500;
+      this.metrics.recordPrediction(labels, error instanceof QueueFullError ? 'shed' : outcomeOf(status, error instanceof ProblemException ? error.code : undefined));
       if (error instanceof QueueFullError) {
         throw new ProblemException(
           503,
