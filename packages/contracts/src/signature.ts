@@ -70,3 +70,7 @@ export const ModelInspection = z.object({
   warnings: z.array(z.string()),
 });
 export type ModelInspection = z.infer<typeof ModelInspection>;
+
+/** The outputs that can be returned: onnxruntime-node cannot fetch a non-tensor one (a ZipMap). */
+export const tensorOutputNames = (signature: { outputs: readonly OutputSpec[] }): string[] =>
+  signature.outputs.flatMap((output) => (output.isTensor ? [output.name] : []));

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Signature, TensorDtype } from '@modelgate/contracts';
+import { tensorOutputNames, type Signature, type TensorDtype } from '@modelgate/contracts';
 import ort from 'onnxruntime-node';
 import { refuseForeignFormat } from './inspect/foreign-format.js';
 import { createSession, readSessionSignature } from './inspect/model-session.js';
@@ -33,7 +33,7 @@ export class OnnxModel {
     this.session = session;
     this.signature = signature;
     this.warnings = warnings;
-    this.tensorOutputNames = signature.outputs.filter((output) => output.isTensor).map((output) => output.name);
+    this.tensorOutputNames = tensorOutputNames(signature);
   }
 
   /**

@@ -62,7 +62,7 @@ export class EndpointRoutingService implements OnModuleInit {
    */
   choose(routed: RoutedEndpoint, pinnedVersion?: string): RoutedVersion {
     if (pinnedVersion !== undefined) {
-      const pinned = routed.routes.find((route) => String(route.version) === pinnedVersion.trim());
+      const pinned = findRoutedVersion(routed, pinnedVersion);
       if (!pinned) {
         const routedVersions = routed.routes.map((route) => `${route.model}@v${route.version}`).join(', ');
         throw ProblemException.badInput(
@@ -114,4 +114,9 @@ export class EndpointRoutingService implements OnModuleInit {
       }),
     };
   }
+}
+
+/** The route of `routed` serving version number `version` (as a string: from a header or a URL). */
+export function findRoutedVersion(routed: RoutedEndpoint, version: string): RoutedVersion | undefined {
+  return routed.routes.find((route) => String(route.version) === version.trim());
 }

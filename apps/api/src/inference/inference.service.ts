@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
-import { PredictRequest, ProblemCode, type Placement, type PredictResponse, type Signature } from '@modelgate/contracts';
+import { PredictRequest, ProblemCode, tensorOutputNames, type Placement, type PredictResponse, type Signature } from '@modelgate/contracts';
 import { QueueFullError } from '@modelgate/runtime';
 import { type HostTensor, TensorInputError, decodeRequestInputs, parseShapeHeader, tensorFromRawBytes, tensorToJson } from '@modelgate/runtime/tensors';
 import { ProblemException } from '../common/problem.exception.js';
@@ -113,7 +113,7 @@ export class InferenceService {
   }
 
   private checkRequestedOutputs(served: RoutedVersion, requested: string[]) {
-    const tensorOutputs = served.signature.outputs.filter((output) => output.isTensor).map((output) => output.name);
+    const tensorOutputs = tensorOutputNames(served.signature);
     for (const name of requested) {
       if (!tensorOutputs.includes(name)) {
         throw ProblemException.badInput(`unknown output "${name}": ${served.model}@v${served.version} returns ${tensorOutputs.map((n) => `"${n}"`).join(', ')}`, [

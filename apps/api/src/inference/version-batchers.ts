@@ -41,7 +41,7 @@ type Batcher = MicroBatcher<PendingInference, InferenceAnswer>;
  */
 @Injectable()
 export class VersionBatchers {
-  private readonly batchers = new Map<string, { settings: string; batcher: Batcher }>();
+  private readonly batchers = new Map<string, { config: RoutedEndpoint['config']; settings: string; batcher: Batcher }>();
 
   constructor(
     private readonly gateway: GatewaySessions,
@@ -55,11 +55,17 @@ export class VersionBatchers {
 
   private batcherFor(endpoint: RoutedEndpoint, served: RoutedVersion): Batcher {
     const key = `${endpoint.name}\u0000${served.versionId}`;
-    const { placement, batching, maxQueueDepth, timeoutMs } = endpoint.config;
-    // Settings changed (PATCH): requests already queued finish on the old batcher; new ones use these.
-    const settings = JSON.stringify([placement, batching, maxQueueDepth, timeoutMs]);
     const existing = this.batchers.get(key);
-    if (existing?.settings === settings) return existing.batcher;
+    // Routing hands out the same config object until the endpoint changes: no per-request work.
+    if (existing?.config === endpoint.config) return existing.batcher;
+    const { placement, batching, maxQueueDepth, timeoutMs } = endpoint.config;
+    // A reload with the same settings keeps the batcher (and what is queued in it).
+    const settings = JSON.stringify([placement, batching, maxQueueDepth, timeoutMs]);
+    if (existing?.settings === settings) {
+      existing.config = endpoint.config;
+      return existing.batcher;
+    }
+    // Settings changed (PATCH): requests already queued finish on the old batcher; new ones use these.
     const run = placement === 'gateway' ? (batch: PendingInference[]) => this.runInProcess(served, batch) : (batch: PendingInference[]) => this.runOnWorkers(endpoint, served, batch);
     const batcher: Batcher = new MicroBatcher({
       maxBatchSize: batching.maxBatchSize,
@@ -68,7 +74,7 @@ export class VersionBatchers {
       maxConcurrentRuns: this.config.MODELGATE_RUNS_IN_FLIGHT,
       run,
     });
-    this.batchers.set(key, { settings, batcher });
+    this.batchers.set(key, { config: endpoint.config, settings, batcher });
     return batcher;
   }
 

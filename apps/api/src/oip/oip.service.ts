@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Dim, ProblemCode, type Signature } from '@modelgate/contracts';
+import { type Dim, primaryOf, ProblemCode, tensorOutputNames } from '@modelgate/contracts';
 import type { Db } from '@modelgate/db';
 import {
   type HostTensor,
@@ -15,7 +15,7 @@ import {
 } from '@modelgate/runtime/tensors';
 import { ProblemException } from '../common/problem.exception.js';
 import { parseRequest } from '../common/zod-validation.js';
-import { EndpointRoutingService, type RoutedEndpoint, type RoutedVersion } from '../endpoints/endpoint-routing.service.js';
+import { EndpointRoutingService, findRoutedVersion, type RoutedEndpoint, type RoutedVersion } from '../endpoints/endpoint-routing.service.js';
 import { InferenceService, type InferenceOutcome } from '../inference/inference.service.js';
 import { DB } from '../infrastructure/database.module.js';
 import { RedisBus } from '../infrastructure/redis.module.js';
@@ -93,7 +93,7 @@ export class OipService {
 
   async modelMetadata(endpointName: string, version?: string): Promise<OipModelMetadata> {
     const endpoint = await this.routing.resolve(endpointName);
-    const { signature } = version === undefined ? primaryRoute(endpoint) : routedVersion(endpoint, version);
+    const { signature } = version === undefined ? primaryOf(endpoint.routes)! : routedVersion(endpoint, version);
     return {
       name: endpoint.name,
       versions: endpoint.routes.map((route) => String(route.version)),
@@ -174,12 +174,8 @@ export class OipService {
 }
 
 /** The version most traffic goes to: the one whose signature describes the model when no version is named. */
-function primaryRoute(endpoint: RoutedEndpoint): RoutedVersion {
-  return endpoint.routes.reduce((best, route) => (route.weight > best.weight ? route : best));
-}
-
 function routedVersion(endpoint: RoutedEndpoint, version: string): RoutedVersion {
-  const routed = endpoint.routes.find((route) => String(route.version) === version);
+  const routed = findRoutedVersion(endpoint, version);
   if (!routed) {
     const versions = endpoint.routes.map((route) => String(route.version)).join(', ');
     throw ProblemException.notFound(`model "${endpoint.name}" has no version ${version}: its active revision ${endpoint.revision} routes to version ${versions}`);
@@ -187,9 +183,6 @@ function routedVersion(endpoint: RoutedEndpoint, version: string): RoutedVersion
   return routed;
 }
 
-function tensorOutputNames(signature: Signature): string[] {
-  return signature.outputs.filter((output) => output.isTensor).map((output) => output.name);
-}
 
 function outputOf(outcome: InferenceOutcome, name: string): HostTensor {
   const tensor = outcome.outputs[name];

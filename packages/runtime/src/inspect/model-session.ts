@@ -1,4 +1,4 @@
-import { TensorDtype, UNNAMED_DIM, type OutputSpec, type Signature, type TensorSpec } from '@modelgate/contracts';
+import { TensorDtype, tensorOutputNames, UNNAMED_DIM, type OutputSpec, type Signature, type TensorSpec } from '@modelgate/contracts';
 import ort from 'onnxruntime-node';
 import { InvalidModelError } from './invalid-model-error.js';
 
