@@ -24,6 +24,13 @@ export const SharedEnv = {
   MODELGATE_ORT_INTER_OP_THREADS: z.coerce.number().int().min(0).max(256).default(1),
   /** Memory loaded models may hold per process (estimated); least recently used unpinned ones are unloaded beyond it. */
   MODELGATE_SESSION_MEMORY_MB: z.coerce.number().int().min(16).max(1024 * 1024).default(4096),
+  /**
+   * Latency rollups are kept per minute this long, then merged into hourly rows (the worker's
+   * `rollups` job); the API refuses sub-hour steps over older ranges, which only hourly rows cover.
+   */
+  MODELGATE_METRICS_MINUTE_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(48),
+  /** Hourly rollups older than this are deleted. */
+  MODELGATE_METRICS_HOUR_RETENTION_DAYS: z.coerce.number().int().min(1).max(3660).default(90),
 } as const;
 
 /** pino transport for the chosen format: none (JSON to stdout) or pino-pretty on one line. */

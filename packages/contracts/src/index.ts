@@ -9,3 +9,4 @@ export * from './queues.js';
 export * from './config.js';
 export * from './auth.js';
 export * from './permissions.js';
+export * from './metrics.js';
