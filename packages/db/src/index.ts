@@ -21,3 +21,4 @@ export function createPrismaClient(databaseUrl: string): PrismaClient {
 export { hashPassword, verifyPassword } from './users/passwords.js';
 export { createAdmin, type CreateAdminResult } from './users/create-admin.js';
 export { redactDatabaseUrl } from './postgres/database-url.js';
+export { addLatencyRollups, downsampleLatencyRollups, type DownsampleResult, type LatencyRollupDelta } from './metrics/latency-rollups.js';
