@@ -50,6 +50,8 @@ export async function startStack({ apiPort, quiet = true, env: extraEnv = {} } =
     MODELGATE_API_PORT: String(port),
     MODELGATE_LOG_LEVEL: 'warn',
     MODELGATE_WORKER_RESYNC_MS: '500',
+    // Latency rollups reach PostgreSQL within a second, so pages show traffic a test just sent.
+    MODELGATE_METRICS_FLUSH_MS: '1000',
     MODELGATE_API_URL: apiUrl,
     MODELGATE_ADMIN_EMAIL: TEST_ADMIN.email,
     MODELGATE_ADMIN_PASSWORD: TEST_ADMIN.password,

@@ -6,14 +6,18 @@ import { InferenceQueueHost } from './inference/inference-queue-host.js';
 import { InferenceProcessor } from './inference/inference.processor.js';
 import { ModelSessions } from './inference/model-sessions.js';
 import { assertEveryQueueHasProcessor } from './queues/queue-catalogue.js';
+import { RollupDownsampler } from './rollups/rollup-downsampler.js';
 import { WorkerInfrastructure } from './worker-infrastructure.js';
 
 /** Checks at boot that every queue family in the contracts catalogue has a processor here. */
 @Injectable()
 class QueueCatalogueCheck implements OnModuleInit {
-  constructor(private readonly inference: InferenceProcessor) {}
+  constructor(
+    private readonly inference: InferenceProcessor,
+    private readonly rollups: RollupDownsampler,
+  ) {}
   onModuleInit() {
-    assertEveryQueueHasProcessor([this.inference.registration]);
+    assertEveryQueueHasProcessor([this.inference.registration, this.rollups.registration]);
   }
 }
 
@@ -29,6 +33,7 @@ export class WorkerModule {
         ModelSessions,
         InferenceProcessor,
         InferenceQueueHost,
+        RollupDownsampler,
         QueueCatalogueCheck,
       ],
       exports: [InferenceQueueHost],

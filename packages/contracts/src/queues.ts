@@ -11,10 +11,18 @@ import { WireTensorMap } from './wire.js';
 export const QueueFamily = {
   /** One realtime queue per model version (`infer-<versionId>`): workers host only what they serve. */
   inference: 'infer-',
+  /** One queue: the job scheduler that downsamples latency rollups (minute rows → hourly, expiry). */
+  rollups: 'rollups',
 } as const;
 export type QueueFamily = keyof typeof QueueFamily;
 
 export const inferenceQueueName = (versionId: string) => `${QueueFamily.inference}${versionId}`;
+
+/** The repeating job on the `rollups` queue; every worker upserts the same scheduler, so there is one. */
+export const ROLLUP_DOWNSAMPLE_SCHEDULER = 'downsample-latency-rollups';
+
+export const DownsampleRollupsJobData = z.object({ schema: z.literal(1) });
+export type DownsampleRollupsJobData = z.infer<typeof DownsampleRollupsJobData>;
 
 /** Redis pub/sub channels (names are suffixed with the deployment's key prefix). */
 export const Channel = {

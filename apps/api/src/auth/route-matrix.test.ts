@@ -64,6 +64,8 @@ const MATRIX: RouteCase[] = [
   { method: 'PATCH', path: '/v1/endpoints/:endpoint', url: '/v1/endpoints/matrix', body: { timeoutMs: -1 }, expect: MODEL_WRITERS(400) },
   { method: 'GET', path: '/v1/endpoints/:endpoint/revisions', url: '/v1/endpoints/matrix/revisions', expect: READ },
   { method: 'POST', path: '/v1/endpoints/:endpoint/revisions', url: '/v1/endpoints/matrix/revisions', body: {}, expect: MODEL_WRITERS(400) },
+  { method: 'GET', path: '/v1/endpoints/:endpoint/metrics', url: '/v1/endpoints/matrix/metrics', expect: READ },
+  { method: 'GET', path: '/v1/metrics/overview', expect: READ },
   { method: 'POST', path: '/v1/endpoints/:endpoint/promote', url: '/v1/endpoints/matrix/promote', body: {}, expect: ADMIN_ONLY(400) },
   { method: 'POST', path: '/v1/endpoints/:endpoint/rollback', url: '/v1/endpoints/matrix/rollback', body: {}, expect: ADMIN_ONLY(400) },
   // Predict: people who may change models, and the key scoped to this endpoint; not viewers, not

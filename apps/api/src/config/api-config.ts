@@ -32,6 +32,10 @@ export const ApiEnv = z.object({
    */
   MODELGATE_RUNS_IN_FLIGHT: integerFromEnv(1, 256).default(Math.max(2, os.availableParallelism())),
   /** How long the outcome of an `?async=true` prediction is kept for GET /v1/predictions/{id}. */
+  /** Record per-request latency and outcome counts (rollups and /metrics prediction series); off only to measure what recording costs. */
+  MODELGATE_METRICS_RECORDING: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  /** How often each API process adds its in-memory counts into the per-minute rollup rows. */
+  MODELGATE_METRICS_FLUSH_MS: integerFromEnv(100, 60_000).default(5000),
   MODELGATE_ASYNC_RESULT_TTL_SEC: integerFromEnv(10, 30 * 86_400).default(3600),
   /** A model whose validation (loading it in onnxruntime) takes longer is refused. */
   MODELGATE_VALIDATION_TIMEOUT_MS: integerFromEnv(1000, 3_600_000).default(120_000),

@@ -4,14 +4,18 @@ import type { Db } from '@modelgate/db';
 import { ProblemException } from '../common/problem.exception.js';
 import { DB } from '../infrastructure/database.module.js';
 import { RedisBus } from '../infrastructure/redis.module.js';
-import type { StoredRoute } from './endpoint-view.js';
+import type { PredictionSeries } from '../metrics/latency-recorder.js';
+import type { StoredRoute, StoredShadow } from './endpoint-view.js';
 
 export interface RoutedVersion {
   versionId: string;
   model: string;
   version: number;
+  /** Share of live traffic (routes), or percent of requests copied to it (shadows). */
   weight: number;
   signature: Signature;
+  /** What its predictions are counted under; built once per revision, not per request. */
+  series: PredictionSeries;
 }
 
 export interface RoutedEndpoint {
@@ -20,6 +24,8 @@ export interface RoutedEndpoint {
   config: EndpointConfig;
   revision: number;
   routes: RoutedVersion[];
+  /** Versions that get a copy of `weight` percent of requests after the primary answered. */
+  shadows: RoutedVersion[];
 }
 
 /** A missed pub/sub message (e.g. during a Redis reconnect) is corrected after at most this long. */
@@ -91,27 +97,31 @@ export class EndpointRoutingService implements OnModuleInit {
       );
     }
     const stored = (revision.routes as unknown as StoredRoute[]).filter((route) => route.weight > 0);
+    const shadows = (revision.shadows as unknown as StoredShadow[]).filter((shadow) => shadow.percent > 0);
     const versions = await this.db.modelVersion.findMany({
-      where: { id: { in: stored.map((route) => route.versionId) } },
+      where: { id: { in: [...stored, ...shadows].map((route) => route.versionId) } },
       include: { model: { select: { name: true } } },
     });
     const byId = new Map(versions.map((version) => [version.id, version]));
+    const config = EndpointConfig.parse(endpoint.config);
+    const routed = (versionId: string, weight: number, traffic: PredictionSeries['traffic']): RoutedVersion => {
+      const version = byId.get(versionId);
+      if (!version) throw new Error(`revision ${revision.number} of endpoint "${name}" refers to missing version ${versionId}`);
+      const labels = { versionId: version.id, model: version.model.name, version: version.version };
+      return {
+        ...labels,
+        weight,
+        signature: version.signature as unknown as Signature,
+        series: { ...labels, endpointId: endpoint.id, endpoint: endpoint.name, placement: config.placement, traffic },
+      };
+    };
     return {
       id: endpoint.id,
       name: endpoint.name,
-      config: EndpointConfig.parse(endpoint.config),
+      config,
       revision: revision.number,
-      routes: stored.map((route) => {
-        const version = byId.get(route.versionId);
-        if (!version) throw new Error(`revision ${revision.number} of endpoint "${name}" routes to missing version ${route.versionId}`);
-        return {
-          versionId: version.id,
-          model: version.model.name,
-          version: version.version,
-          weight: route.weight,
-          signature: version.signature as unknown as Signature,
-        };
-      }),
+      routes: stored.map((route) => routed(route.versionId, route.weight, 'live')),
+      shadows: shadows.map((shadow) => routed(shadow.versionId, shadow.percent, 'shadow')),
     };
   }
 }

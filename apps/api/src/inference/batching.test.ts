@@ -74,9 +74,9 @@ describe('GET /metrics', () => {
     for (const placement of ['worker', 'gateway']) {
       const endpoint = `ocr-text-direction-${placement}`;
       // 4 alone + 24 together + 3 good in the mixed test; the bad one is a 4xx that never reached a model.
-      expect(count(`endpoint="${endpoint}",model="ocr-text-direction",version="1",placement="${placement}",outcome="2xx"`)).toBe(31);
-      expect(count(`endpoint="${endpoint}",model="ocr-text-direction",version="1",placement="${placement}",outcome="4xx"`)).toBe(1);
-      expect(count(`endpoint="mnist-${placement}",model="mnist",version="1",placement="${placement}",outcome="2xx"`)).toBe(8);
+      expect(count(`endpoint="${endpoint}",model="ocr-text-direction",version="1",placement="${placement}",traffic="live",outcome="2xx"`)).toBe(31);
+      expect(count(`endpoint="${endpoint}",model="ocr-text-direction",version="1",placement="${placement}",traffic="live",outcome="4xx"`)).toBe(1);
+      expect(count(`endpoint="mnist-${placement}",model="mnist",version="1",placement="${placement}",traffic="live",outcome="2xx"`)).toBe(8);
     }
     expect(text).toMatch(/^modelgate_api_process_cpu_seconds_total /m);
   });

@@ -5,9 +5,10 @@ import { OnnxModel, SessionCache, type SessionCacheEvent, type SessionUseInfo } 
 import type { ArtifactStore } from '@modelgate/runtime/artifacts';
 import { ARTIFACT_STORE } from '../artifacts/artifacts.module.js';
 import { API_CONFIG, type ApiConfig } from '../config/api-config.js';
-import type { StoredRoute } from '../endpoints/endpoint-view.js';
+import type { StoredRoute, StoredShadow } from '../endpoints/endpoint-view.js';
 import { DB } from '../infrastructure/database.module.js';
 import { RedisBus } from '../infrastructure/redis.module.js';
+import { ServingMetrics } from '../metrics/serving-metrics.js';
 
 /**
  * Models loaded inside this API process, for endpoints with the `gateway` placement (no queue, no
@@ -26,12 +27,15 @@ export class GatewaySessions implements OnApplicationBootstrap, OnApplicationShu
     @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly bus: RedisBus,
+    metrics: ServingMetrics,
   ) {
     this.cache = new SessionCache({
       load: (versionId) => this.load(versionId),
       memoryBudgetBytes: config.MODELGATE_SESSION_MEMORY_MB * 1024 * 1024,
       onEvent: (event) => this.log(event),
     });
+    metrics.gauge('modelgate_sessions_loaded', 'Model versions loaded in this API process for gateway endpoints', [], () => [{ labels: {}, value: this.cache.stats().versions.length }]);
+    metrics.gauge('modelgate_session_memory_bytes', 'Estimated memory held by the models loaded in this API process', [], () => [{ labels: {}, value: this.cache.stats().heldBytes }]);
   }
 
   async onApplicationBootstrap() {
@@ -56,12 +60,14 @@ export class GatewaySessions implements OnApplicationBootstrap, OnApplicationShu
    */
   private async applyPolicies() {
     try {
-      const endpoints = await this.db.endpoint.findMany({ where: { activeRevisionId: { not: null } }, select: { config: true, activeRevision: { select: { routes: true } } } });
+      const endpoints = await this.db.endpoint.findMany({ where: { activeRevisionId: { not: null } }, select: { config: true, activeRevision: { select: { routes: true, shadows: true } } } });
       const scalingByVersion = new Map<string, EndpointConfig['scaling'][]>();
       for (const endpoint of endpoints) {
         const config = EndpointConfig.parse(endpoint.config);
         if (config.placement !== 'gateway') continue;
-        for (const route of (endpoint.activeRevision?.routes ?? []) as unknown as StoredRoute[]) {
+        // Shadows run here too: their copies must not wait for a load the primary never pays.
+        const deployed = [...((endpoint.activeRevision?.routes ?? []) as unknown as StoredRoute[]), ...((endpoint.activeRevision?.shadows ?? []) as unknown as StoredShadow[])];
+        for (const route of deployed) {
           scalingByVersion.set(route.versionId, [...(scalingByVersion.get(route.versionId) ?? []), config.scaling]);
         }
       }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { Action, type AsyncPrediction, type AsyncPredictionAccepted, type PredictResponse } from '@modelgate/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -27,7 +28,7 @@ export class InferenceController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PredictResponse | AsyncPredictionAccepted> {
-    const options = { requestId: String(request.id), ...(pinnedVersion ? { pinnedVersion } : {}), ...(shapeHeader ? { shapeHeader } : {}) };
+    const options = { ...arrivalOf(request, reply), ...(pinnedVersion ? { pinnedVersion } : {}), ...(shapeHeader ? { shapeHeader } : {}) };
     if (runAsync === 'true') {
       const accepted = await this.asyncPredictions.start(endpoint, actor.principal!, async () => (await this.inference.predict(endpoint, body, options)).response);
       reply.status(202).header('location', accepted.statusUrl);
@@ -51,6 +52,14 @@ export class InferenceController {
  * whether it paid a model load, how many requests shared its run, and Server-Timing (shown by
  * browsers' developer tools).
  */
+/**
+ * The request's id and when it arrived (Fastify's clock starts as it is received), so recorded
+ * latency covers reading and parsing the body too.
+ */
+export function arrivalOf(request: FastifyRequest, reply: FastifyReply): { requestId: string; receivedAt: number } {
+  return { requestId: String(request.id), receivedAt: performance.now() - reply.elapsedTime };
+}
+
 export function servedHeaders(outcome: InferenceOutcome): Record<string, string> {
   return {
     'x-modelgate-model': outcome.served.model,

@@ -6,8 +6,9 @@ import { type HostTensor, TensorInputError, decodeRequestInputs, parseShapeHeade
 import { ProblemException } from '../common/problem.exception.js';
 import { parseRequest } from '../common/zod-validation.js';
 import { EndpointRoutingService, type RoutedEndpoint, type RoutedVersion } from '../endpoints/endpoint-routing.service.js';
-import { outcomeOf, ServingMetrics } from '../metrics/serving-metrics.js';
-import { inferenceTimeout } from './inference-dispatcher.js';
+import { LatencyRecorder } from '../metrics/latency-recorder.js';
+import { answerWithin, outcomeOf } from './prediction-outcome.js';
+import { ShadowTraffic } from './shadow-traffic.js';
 import { type InferenceTimings, VersionBatchers } from './version-batchers.js';
 
 /** What to run, decoded against the signature of the version routing chose. */
@@ -21,6 +22,8 @@ export interface InferenceOptions {
   requestId: string;
   /** Run this routed version number (X-Modelgate-Version, or a /v2 …/versions/{v} path). */
   pinnedVersion?: string;
+  /** performance.now() when the request arrived, so recorded latency includes reading its body. */
+  receivedAt?: number;
 }
 
 export interface InferenceOutcome {
@@ -41,7 +44,8 @@ export class InferenceService {
   constructor(
     private readonly routing: EndpointRoutingService,
     private readonly batchers: VersionBatchers,
-    private readonly metrics: ServingMetrics,
+    private readonly recorder: LatencyRecorder,
+    private readonly shadows: ShadowTraffic,
   ) {}
 
   /**
@@ -69,32 +73,26 @@ export class InferenceService {
    * there becomes a 400 naming the input.
    */
   async infer(endpointName: string, options: InferenceOptions, decode: (signature: Signature) => InferenceInputs): Promise<InferenceOutcome> {
+    const receivedAt = options.receivedAt ?? performance.now();
     const endpoint = await this.routing.resolve(endpointName);
     const served = this.routing.choose(endpoint, options.pinnedVersion);
-    const labels = { endpoint: endpoint.name, model: served.model, version: served.version, placement: endpoint.config.placement };
     let request: InferenceInputs;
     try {
       request = decode(served.signature);
       if (request.outputs) this.checkRequestedOutputs(served, request.outputs);
     } catch (error) {
-      this.metrics.recordPrediction(labels, '4xx');
+      this.recorder.record(served.series, { outcome: '4xx' });
       if (error instanceof TensorInputError) throw ProblemException.badInput(error.message, [{ path: error.path, message: error.message }]);
       throw error;
     }
 
-    const { timeoutMs } = endpoint.config;
-    const answer = this.batchers.submit(endpoint, served, { requestId: options.requestId, ...request, submittedAt: performance.now() });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(inferenceTimeout(endpoint.name, timeoutMs)), timeoutMs);
-    });
     try {
-      const { outputs, timings } = await Promise.race([answer, deadline]);
-      this.metrics.recordPrediction(labels, '2xx', timings.coldStart);
+      const { outputs, timings } = await answerWithin(endpoint, this.batchers.submit(endpoint, served, { requestId: options.requestId, ...request, submittedAt: performance.now() }));
+      this.recorder.record(served.series, { outcome: '2xx', latencyMs: performance.now() - receivedAt, ...timings });
+      if (endpoint.shadows.length > 0) this.shadows.mirror(endpoint, request.inputs, options.requestId);
       return { outputs, timings, endpoint, served, placement: endpoint.config.placement };
     } catch (error) {
-      const status = error instanceof ProblemException ? error.getStatus() : 500;
-      this.metrics.recordPrediction(labels, error instanceof QueueFullError ? 'shed' : outcomeOf(status, error instanceof ProblemException ? error.code : undefined));
+      this.recorder.record(served.series, { outcome: outcomeOf(error) });
       if (error instanceof QueueFullError) {
         throw new ProblemException(
           503,
@@ -105,10 +103,6 @@ export class InferenceService {
         );
       }
       throw error;
-    } finally {
-      clearTimeout(timer);
-      // A request that timed out still runs; its answer is dropped.
-      answer.catch(() => undefined);
     }
   }
 

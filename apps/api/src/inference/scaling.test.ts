@@ -47,7 +47,7 @@ describe.each(['gateway', 'worker'])('the %s placement', (placement) => {
     expect(afterIdle.headers.get('x-modelgate-cold-start')).toBe('true');
     expect(afterIdle.body.outputs).toEqual(first.body.outputs);
     const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
-    expect(metrics).toContain(`modelgate_cold_starts_total{endpoint="${endpoint}",model="${endpoint}-model",version="1",placement="${placement}"} 2`);
+    expect(metrics).toContain(`modelgate_cold_starts_total{endpoint="${endpoint}",model="${endpoint}-model",version="1",placement="${placement}",traffic="live"} 2`);
   });
 
   it('with minReplicas 1, loads the model when deployed, so even the first request is warm, and keeps it', async () => {

@@ -6,6 +6,7 @@ import { fromWire, type HostTensor, TensorInputError, toWire } from '@modelgate/
 import { ProblemException } from '../common/problem.exception.js';
 import { API_CONFIG, type ApiConfig } from '../config/api-config.js';
 import type { RoutedEndpoint, RoutedVersion } from '../endpoints/endpoint-routing.service.js';
+import { ServingMetrics } from '../metrics/serving-metrics.js';
 import { GatewaySessions } from './gateway-sessions.js';
 import { InferenceDispatcher } from './inference-dispatcher.js';
 
@@ -41,13 +42,21 @@ type Batcher = MicroBatcher<PendingInference, InferenceAnswer>;
  */
 @Injectable()
 export class VersionBatchers {
-  private readonly batchers = new Map<string, { config: RoutedEndpoint['config']; settings: string; batcher: Batcher }>();
+  private readonly batchers = new Map<string, { config: RoutedEndpoint['config']; settings: string; batcher: Batcher; served: RoutedVersion }>();
 
   constructor(
     private readonly gateway: GatewaySessions,
     private readonly dispatcher: InferenceDispatcher,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-  ) {}
+    metrics: ServingMetrics,
+  ) {
+    metrics.gauge('modelgate_queue_depth', 'Requests waiting in this API process for a run of their version (maxQueueDepth bounds it)', ['endpoint', 'model', 'version', 'placement', 'traffic'], () =>
+      [...this.batchers.values()].map(({ served, batcher }) => ({
+        labels: { endpoint: served.series.endpoint, model: served.model, version: String(served.version), placement: served.series.placement, traffic: served.series.traffic },
+        value: batcher.queued,
+      })),
+    );
+  }
 
   submit(endpoint: RoutedEndpoint, served: RoutedVersion, request: PendingInference): Promise<InferenceAnswer> {
     return this.batcherFor(endpoint, served).submit(request);
@@ -74,7 +83,7 @@ export class VersionBatchers {
       maxConcurrentRuns: this.config.MODELGATE_RUNS_IN_FLIGHT,
       run,
     });
-    this.batchers.set(key, { config: endpoint.config, settings, batcher });
+    this.batchers.set(key, { config: endpoint.config, settings, batcher, served });
     return batcher;
   }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res, UseFil
 import { Action } from '@modelgate/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Requires } from '../auth/auth.decorators.js';
-import { servedHeaders } from '../inference/inference.controller.js';
+import { arrivalOf, servedHeaders } from '../inference/inference.controller.js';
 import { OipExceptionFilter } from './oip-exception.filter.js';
 import { OipService, type OipInferenceAnswer } from './oip.service.js';
 
@@ -68,7 +68,7 @@ export class OipController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return answer(reply, await this.oip.infer(endpoint, undefined, body, headerLength, String(request.id)));
+    return answer(reply, await this.oip.infer(endpoint, undefined, body, headerLength, arrivalOf(request, reply)));
   }
 
   @Post('models/:endpoint/versions/:version/infer')
@@ -82,7 +82,7 @@ export class OipController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return answer(reply, await this.oip.infer(endpoint, version, body, headerLength, String(request.id)));
+    return answer(reply, await this.oip.infer(endpoint, version, body, headerLength, arrivalOf(request, reply)));
   }
 }
 

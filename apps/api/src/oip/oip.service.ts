@@ -124,7 +124,7 @@ export class OipService {
    * `body` is a parsed JSON request, or the raw bytes of a binary one: a JSON header of
    * `headerLength` bytes followed by the input tensors' bytes (binary tensor data extension).
    */
-  async infer(endpointName: string, version: string | undefined, body: unknown, headerLength: string | undefined, requestId: string): Promise<OipInferenceAnswer> {
+  async infer(endpointName: string, version: string | undefined, body: unknown, headerLength: string | undefined, arrival: { requestId: string; receivedAt: number }): Promise<OipInferenceAnswer> {
     // A version in the path must be one the endpoint routes to; checked here so the answer speaks of
     // the URL's version rather than of /v1's X-Modelgate-Version header.
     if (version !== undefined) routedVersion(await this.routing.resolve(endpointName), version);
@@ -133,7 +133,7 @@ export class OipService {
     const requestedOutputs = request.outputs?.map((output) => output.name);
     if (requestedOutputs) refuseRepeatedOutputs(requestedOutputs);
 
-    const outcome = await this.inference.infer(endpointName, { requestId, ...(version !== undefined ? { pinnedVersion: version } : {}) }, (signature) => ({
+    const outcome = await this.inference.infer(endpointName, { ...arrival, ...(version !== undefined ? { pinnedVersion: version } : {}) }, (signature) => ({
       inputs: decodeOipInputs(signature, header, binary),
       ...(requestedOutputs ? { outputs: requestedOutputs } : {}),
     }));
@@ -143,7 +143,7 @@ export class OipService {
     const response = {
       model_name: outcome.endpoint.name,
       model_version: String(outcome.served.version),
-      id: request.id ?? requestId,
+      id: request.id ?? arrival.requestId,
       outputs: encoded.map(({ output }) => output),
     };
     const chunks = encoded.flatMap(({ chunk }) => (chunk ? [chunk] : []));
