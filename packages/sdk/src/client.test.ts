@@ -135,6 +135,20 @@ describe('the methods added for users, keys, revisions and audit', () => {
   });
 });
 
+describe('the metrics methods', () => {
+  it('ask for a range with ISO instants and a step, or for the defaults', async () => {
+    const { client, requests } = recordingClient(() => new Response('{"series":[]}'));
+    await client.endpointMetrics('fraud detector', { from: new Date('2026-11-29T10:00:00Z'), to: '2026-11-29T11:00:00Z', step: 60 });
+    await client.endpointMetrics('fraud');
+    await client.metricsOverview({ step: 300 });
+    expect(requests.map((request) => request.url.replace('http://api.test', ''))).toEqual([
+      '/v1/endpoints/fraud%20detector/metrics?from=2026-11-29T10%3A00%3A00.000Z&to=2026-11-29T11%3A00%3A00Z&step=60',
+      '/v1/endpoints/fraud/metrics',
+      '/v1/metrics/overview?step=300',
+    ]);
+  });
+});
+
 describe('retryAfterSeconds', () => {
   it('reads delay-seconds and HTTP dates, and nothing else', () => {
     const now = Date.parse('2026-11-29T10:00:00Z');

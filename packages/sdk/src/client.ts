@@ -11,6 +11,8 @@ import type {
   DeployBody,
   Endpoint,
   EndpointList,
+  EndpointMetrics,
+  MetricsOverview,
   ModelDetail,
   ModelList,
   ModelVersion,
@@ -26,6 +28,27 @@ import type {
   WhoAmI,
 } from '@modelgate/contracts';
 import { DEFAULT_API_URL, apiPath, normalizeApiUrl } from './api-url.js';
+
+/** A metrics range: instants (Date or ISO-8601) and a step in seconds, a multiple of 60; all optional. */
+export interface MetricsRangeQuery {
+  from?: Date | string;
+  to?: Date | string;
+  step?: number;
+}
+
+function rangeQuery(range: MetricsRangeQuery): Record<string, string | number | undefined> {
+  const instant = (value: Date | string | undefined) => (value instanceof Date ? value.toISOString() : value);
+  return { from: instant(range.from), to: instant(range.to), step: range.step };
+}
+
+/** `?name=value&…` of the defined members, or nothing. */
+function searchOf(query: object): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  return params.size > 0 ? `?${params.toString()}` : '';
+}
 import { bearer, exchange, jsonOf, type HttpMethod } from './api-request.js';
 import { checkToken } from './token.js';
 
@@ -184,12 +207,17 @@ export class ModelgateClient {
 
   /** The audit log, newest first, filtered; pass `nextCursor` back as `cursor` for the next page. */
   listAudit(query: AuditQuery = {}): Promise<AuditList> {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) {
-      if (value !== undefined) params.set(name, String(value));
-    }
-    const search = params.size > 0 ? `?${params.toString()}` : '';
-    return this.request('GET', ['v1', 'audit'], { search });
+    return this.request('GET', ['v1', 'audit'], { search: searchOf(query) });
+  }
+
+  /** Per-version series (rps, error rate, p50/p95/p99, queue wait, batch size, cold starts) over a range. */
+  endpointMetrics(endpoint: string, range: MetricsRangeQuery = {}): Promise<EndpointMetrics> {
+    return this.request('GET', ['v1', 'endpoints', endpoint, 'metrics'], { search: searchOf(rangeQuery(range)) });
+  }
+
+  /** Every endpoint's live traffic over a range, all versions together. */
+  metricsOverview(range: MetricsRangeQuery = {}): Promise<MetricsOverview> {
+    return this.request('GET', ['v1', 'metrics', 'overview'], { search: searchOf(rangeQuery(range)) });
   }
 
   private async request<T>(
