@@ -93,6 +93,8 @@ interface SeriesState {
  */
 export class LatencyRecorder {
   private readonly states = new Map<string, SeriesState>();
+  /** Routing hands out the same series object for a whole revision: look it up without building a key. */
+  private readonly statesBySeries = new WeakMap<PredictionSeries, SeriesState>();
 
   constructor(
     private readonly enabled: boolean,
@@ -147,12 +149,15 @@ export class LatencyRecorder {
   }
 
   private stateOf(series: PredictionSeries): SeriesState {
+    const known = this.statesBySeries.get(series);
+    if (known) return known;
     const key = seriesKey(series);
     let state = this.states.get(key);
     if (!state) {
       state = { series, lifetime: new LatencyCounts(), pending: new Map() };
       this.states.set(key, state);
     }
+    this.statesBySeries.set(series, state);
     return state;
   }
 }
