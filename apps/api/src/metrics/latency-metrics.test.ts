@@ -34,7 +34,7 @@ beforeAll(async () => {
     return originalRun.call(this, inputs, outputNames);
   };
   // Enough runs in flight that sleeping requests never wait for each other (no queue wait in the truth).
-  stack = await startTestStack({ MODELGATE_RUNS_IN_FLIGHT: '64', MODELGATE_METRICS_FLUSH_MS: '60000', MODELGATE_RATE_LIMIT_PER_SEC: '10000', MODELGATE_RATE_LIMIT_BURST: '10000' });
+  stack = await startTestStack({ MODELGATE_RUNS_IN_FLIGHT: '64', MODELGATE_METRICS_FLUSH_MS: '60000' });
 }, 60_000);
 
 afterAll(async () => {

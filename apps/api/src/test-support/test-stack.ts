@@ -53,6 +53,10 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
     MODELGATE_WORKER_RESYNC_MS: '500',
     MODELGATE_ADMIN_EMAIL: TEST_ADMIN.email,
     MODELGATE_ADMIN_PASSWORD: TEST_ADMIN.password,
+    // Tests send hundreds of requests a second with the admin's token; rate limiting is tested
+    // with keys that carry their own limits.
+    MODELGATE_RATE_LIMIT_PER_SEC: '100000',
+    MODELGATE_RATE_LIMIT_BURST: '100000',
     ...overrides,
   };
   const config = loadApiConfig(env);
