@@ -54,6 +54,24 @@ export class SeedApi {
     return this.expect('POST', `/v1/models/${model}/versions`, form);
   }
 
+  /**
+   * A prediction as an application would send it; `version` pins a routed version with
+   * `X-Modelgate-Version` instead of letting the weights choose.
+   */
+  async predict(endpoint: string, body: unknown, version?: number): Promise<{ status: number; body: any }> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' };
+    if (version !== undefined) headers['x-modelgate-version'] = String(version);
+    const response = await fetch(new URL(`/v1/endpoints/${endpoint}/predict`, this.apiUrl), { method: 'POST', headers, body: JSON.stringify(body) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON: keep the text, the caller's assertion will show it.
+    }
+    return { status: response.status, body: parsed };
+  }
+
   /** A new endpoint with `model@version` promoted to 100 % (revision 1). */
   async endpointServing(endpoint: string, model: string, version: number): Promise<void> {
     await this.expect('POST', '/v1/endpoints', { name: endpoint, description: `Seeded by the browser tests` });

@@ -4,6 +4,9 @@ import type {
   AuditQuery,
   Endpoint,
   EndpointList,
+  EndpointMetrics,
+  MetricsOverview,
+  MetricsRange,
   ModelDetail,
   ModelList,
   ModelVersion,
@@ -15,6 +18,7 @@ import type {
 import { headers } from 'next/headers';
 import { auditSearch } from './audit-query';
 import { webConfig } from './config';
+import { metricsSearch } from './metrics-range';
 import { describeFetchFailure, readProblem } from './problem';
 
 /**
@@ -56,6 +60,13 @@ export const getEndpoint = (endpoint: string) => request<Endpoint>(`/v1/endpoint
 
 export const getRevisions = (endpoint: string) =>
   request<RevisionList>(`/v1/endpoints/${segment(endpoint)}/revisions`);
+
+/** Latency and traffic per version over the named range, ending now. */
+export const getEndpointMetrics = (endpoint: string, range: MetricsRange) =>
+  request<EndpointMetrics>(`/v1/endpoints/${segment(endpoint)}/metrics${metricsSearch(range)}`);
+
+/** Every endpoint's live traffic over the named range, ending now. */
+export const getMetricsOverview = (range: MetricsRange) => request<MetricsOverview>(`/v1/metrics/overview${metricsSearch(range)}`);
 
 export const getWhoAmI = () => request<WhoAmI>('/v1/auth/me');
 

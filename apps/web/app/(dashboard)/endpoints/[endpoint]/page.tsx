@@ -3,11 +3,13 @@ import { ApiErrorPanel } from '@/components/api-error-panel';
 import { Badge } from '@/components/badge';
 import { PageHeader } from '@/components/page-header';
 import { Section } from '@/components/section';
-import { getEndpoint, getModels, getRevisions, getVersion } from '@/lib/api-client';
+import { getEndpoint, getEndpointMetrics, getModels, getRevisions, getVersion } from '@/lib/api-client';
 import { loadFromApi } from '@/lib/load-from-api';
+import { metricsRangeOf } from '@/lib/metrics-range';
 import { versionExample } from '@/lib/predict-example';
 import { DeployCanary } from './deploy-canary';
 import { EndpointSettings } from './endpoint-settings';
+import { LatencyAndTraffic } from './latency-and-traffic';
 import { PredictSnippet } from './predict-snippet';
 import { RevisionHistory } from './revision-history';
 import { RollBack } from './roll-back';
@@ -18,6 +20,8 @@ export const dynamic = 'force-dynamic';
 
 interface EndpointPageProps {
   params: Promise<{ endpoint: string }>;
+  /** `?range=1h`: the latency and traffic range to open on. */
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
 export async function generateMetadata({ params }: EndpointPageProps): Promise<Metadata> {
@@ -25,12 +29,16 @@ export async function generateMetadata({ params }: EndpointPageProps): Promise<M
   return { title: endpoint };
 }
 
-export default async function EndpointPage({ params }: EndpointPageProps) {
+export default async function EndpointPage({ params, searchParams }: EndpointPageProps) {
   const { endpoint: name } = await params;
-  const [loaded, revisions, models] = await Promise.all([
+  const range = metricsRangeOf((await searchParams).range);
+  const metricsAskedAt = Date.now();
+  const [loaded, revisions, models, metrics] = await Promise.all([
     loadFromApi(getEndpoint(name)),
     loadFromApi(getRevisions(name)),
     loadFromApi(getModels(), { notFoundIsPage: false }),
+    // Secondary: if it fails the section says so and keeps trying from the browser.
+    loadFromApi(getEndpointMetrics(name, range), { notFoundIsPage: false }),
   ]);
 
   if (!loaded.ok) {
@@ -76,6 +84,14 @@ export default async function EndpointPage({ params }: EndpointPageProps) {
 
       <Section id="traffic" title="Traffic split" description="Where the active revision sends each request.">
         <TrafficSplit endpoint={endpoint.name} revision={active} />
+      </Section>
+
+      <Section
+        id="metrics"
+        title="Latency & traffic"
+        description="Each routed version over time, live. Percentiles are of the API's own measurement, from a request's arrival to its answer."
+      >
+        <LatencyAndTraffic endpoint={endpoint.name} deployed={active !== null} initial={{ range, loaded: metrics, at: metricsAskedAt }} />
       </Section>
 
       <Section
