@@ -19,8 +19,8 @@ export class SeedApi {
   }
 
   /** Any call; the answer's status and parsed body, for tests that assert on refusals. */
-  async call(method: string, route: string, body?: unknown, token: string | null = this.token): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = {};
+  async call(method: string, route: string, body?: unknown, token: string | null = this.token, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+    const headers: Record<string, string> = { ...extraHeaders };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined && !(body instanceof FormData)) headers['content-type'] = 'application/json';
     const response = await fetch(new URL(route, this.apiUrl), {
@@ -59,17 +59,7 @@ export class SeedApi {
    * `X-Modelgate-Version` instead of letting the weights choose.
    */
   async predict(endpoint: string, body: unknown, version?: number): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' };
-    if (version !== undefined) headers['x-modelgate-version'] = String(version);
-    const response = await fetch(new URL(`/v1/endpoints/${endpoint}/predict`, this.apiUrl), { method: 'POST', headers, body: JSON.stringify(body) });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // Not JSON: keep the text, the caller's assertion will show it.
-    }
-    return { status: response.status, body: parsed };
+    return this.call('POST', `/v1/endpoints/${endpoint}/predict`, body, this.token, version === undefined ? {} : { 'x-modelgate-version': String(version) });
   }
 
   /** A new endpoint with `model@version` promoted to 100 % (revision 1). */
