@@ -3,7 +3,7 @@
 // connection sending its next request when the previous answer arrives.
 //
 //   node bench/load.mjs <cell.json>
-//   cell.json: {url, method, headers, bodyFile, connections, durationSec, warmupSec, timeoutSec}
+//   cell.json: {url, method, headers, bodyFile, connections, durationSec, warmupSec, timeoutSec, cpuOfPid?}
 //
 // One uninterrupted run: the warm-up lasts `warmupSec` and at least until as many answers as
 // connections have arrived (so the loop is full: at c=64 on a 2.8 MB request the first answers
@@ -11,8 +11,11 @@
 // Latencies come from autocannon's per-response event rather than its histogram, which records
 // whole milliseconds and so cannot tell 0.3 ms from 0.9 ms on the tiny model.
 //
+// With `cpuOfPid` (Linux), the CPU time that process spent during the measured window is read
+// from /proc (schedstat: nanoseconds on the CPU, per thread), all threads and its main thread.
+//
 // Prints one JSON line with the measured window's figures.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
@@ -27,6 +30,22 @@ export function summarizeLatencies(latencies) {
   return { mean: sum / sorted.length, p50: rank(50), p99: rank(99), max: sorted[sorted.length - 1] };
 }
 
+/** Nanoseconds a process has spent on a CPU: all its threads, and its main thread; undefined off Linux. */
+export function processCpuNs(pid) {
+  const taskDirectory = `/proc/${pid}/task`;
+  if (!existsSync(taskDirectory)) return undefined;
+  const threadNs = (task) => {
+    try {
+      return Number(readFileSync(`${taskDirectory}/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      return 0; // the thread ended between listing and reading
+    }
+  };
+  let allThreads = 0;
+  for (const task of readdirSync(taskDirectory)) allThreads += threadNs(task);
+  return { allThreads, mainThread: threadNs(String(pid)) };
+}
+
 /** A warm-up that has not filled the loop by then is cut short: the window starts anyway. */
 const MAX_WARMUP_SEC = 60;
 
@@ -39,13 +58,21 @@ async function measureCell(cell) {
   let measuredFrom = Infinity;
   let measuredUntil = Infinity;
   let instance;
+  let cpuAtStart;
+  let cpuAtEnd;
   const timers = [];
 
   const startWindow = () => {
     if (measuredFrom !== Infinity) return;
+    if (cell.cpuOfPid) cpuAtStart = processCpuNs(cell.cpuOfPid);
     measuredFrom = performance.now();
     measuredUntil = measuredFrom + cell.durationSec * 1000;
-    timers.push(setTimeout(() => instance.stop(), cell.durationSec * 1000));
+    timers.push(
+      setTimeout(() => {
+        if (cell.cpuOfPid) cpuAtEnd = processCpuNs(cell.cpuOfPid);
+        instance.stop();
+      }, cell.durationSec * 1000),
+    );
   };
 
   const result = await new Promise((resolve, reject) => {
@@ -92,6 +119,17 @@ async function measureCell(cell) {
   });
   for (const timer of timers) clearTimeout(timer);
   const measuredSec = (Math.min(performance.now(), measuredUntil) - measuredFrom) / 1000;
+  const answers = latencies.length + non2xx;
+  const serverCpu =
+    cpuAtStart && cpuAtEnd
+      ? {
+          pid: cell.cpuOfPid,
+          allThreadsMs: (cpuAtEnd.allThreads - cpuAtStart.allThreads) / 1e6,
+          mainThreadMs: (cpuAtEnd.mainThread - cpuAtStart.mainThread) / 1e6,
+          allThreadsMicrosPerAnswer: answers ? (cpuAtEnd.allThreads - cpuAtStart.allThreads) / 1000 / answers : null,
+          mainThreadMicrosPerAnswer: answers ? (cpuAtEnd.mainThread - cpuAtStart.mainThread) / 1000 / answers : null,
+        }
+      : undefined;
 
   return {
     durationSec: measuredSec,
@@ -104,6 +142,7 @@ async function measureCell(cell) {
     // autocannon counts time-outs over the whole run, warm-up included.
     timeoutsWholeRun: result.timeouts,
     statusCodes,
+    ...(serverCpu ? { serverCpu } : {}),
   };
 }
 

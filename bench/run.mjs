@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadEnv } from '../scripts/lib/env.mjs';
 import { repoRoot, runPnpm } from '../scripts/lib/pnpm.mjs';
-import { evaluateTargets, resultsDirectory, SYSTEMS, writeReport } from './report.mjs';
+import { describeRecording, evaluateTargets, resultsDirectory, summarizeRecording, SYSTEMS, writeReport } from './report.mjs';
 
 const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
 const requireFromRoot = createRequire(path.join(repoRoot, 'package.json'));
@@ -28,6 +28,12 @@ const USAGE = `npm run bench [-- options]
   --max-batch-size <n>     Modelgate endpoints' batching.maxBatchSize (default 32)
   --idle-wait <s>          idle time before a cold-start request (default 3; endpoints unload after 1 s)
   --cold-samples <n>       cold starts measured per endpoint (default 3)
+  --only <list>            run only these sections: cells, cold-starts, recording (default all three)
+  --recording-concurrency <list>
+                           concurrencies of the recording on/off rounds (default 16; the highest is judged)
+  --recording-rounds <n>   on/off rounds (default 6; each starts a fresh pair of API processes and measures both)
+  --recording-duration <s> measured seconds per recording cell (default 3, after a 2 s warm-up)
+  --recording-calls <n>    record() calls per timed loop in the isolated measurement (default 2000000)
   --no-build               use the apps as built; otherwise turbo builds api and worker first (cached when unchanged)`;
 
 const { values: flags } = parseArgs({
@@ -41,6 +47,11 @@ const { values: flags } = parseArgs({
     'max-batch-size': { type: 'string', default: '32' },
     'idle-wait': { type: 'string', default: '3' },
     'cold-samples': { type: 'string', default: '3' },
+    only: { type: 'string' },
+    'recording-concurrency': { type: 'string', default: '16' },
+    'recording-rounds': { type: 'string', default: '6' },
+    'recording-duration': { type: 'string', default: '3' },
+    'recording-calls': { type: 'string', default: '2000000' },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -60,17 +71,36 @@ function positiveNumber(name, { integer = false, zeroAllowed = false } = {}) {
   return value;
 }
 
-const settings = {
-  durationSec: positiveNumber('duration'),
-  warmupSec: positiveNumber('warmup', { zeroAllowed: true }),
-  concurrency: flags.concurrency.split(',').map((text) => {
+function concurrencyList(name) {
+  return flags[name].split(',').map((text) => {
     const value = Number(text);
     if (!Number.isInteger(value) || value < 1) {
-      console.error(`--concurrency takes positive integers separated by commas; got "${flags.concurrency}"`);
+      console.error(`--${name} takes positive integers separated by commas; got "${flags[name]}"`);
       process.exit(2);
     }
     return value;
-  }),
+  });
+}
+
+/** The parts of a run, in the order they run; `--only` picks some. */
+const SECTIONS = ['cells', 'cold-starts', 'recording'];
+
+function sectionList() {
+  if (flags.only === undefined) return SECTIONS;
+  const picked = flags.only.split(',').map((name) => name.trim());
+  const unknown = picked.filter((name) => !SECTIONS.includes(name));
+  if (unknown.length || picked.length === 0) {
+    console.error(`--only takes some of ${SECTIONS.join(', ')} separated by commas; got "${flags.only}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return SECTIONS.filter((name) => picked.includes(name));
+}
+
+const settings = {
+  sections: sectionList(),
+  durationSec: positiveNumber('duration'),
+  warmupSec: positiveNumber('warmup', { zeroAllowed: true }),
+  concurrency: concurrencyList('concurrency'),
   ortIntraOpThreads: positiveNumber('intra-op-threads', { integer: true }),
   ortInterOpThreads: positiveNumber('inter-op-threads', { integer: true }),
   ortExecutionMode: 'sequential',
@@ -84,6 +114,21 @@ const settings = {
   coldSamples: positiveNumber('cold-samples', { integer: true }),
   loadSamples: 5,
   loadTimeoutSec: 60,
+  // What recording per-request latency costs (issue 6): the gateway on the tiny model, served by
+  // pairs of API processes that differ only in MODELGATE_METRICS_RECORDING, in alternating rounds.
+  recording: {
+    model: 'tiny-gemm',
+    placement: 'gateway',
+    concurrency: concurrencyList('recording-concurrency'),
+    rounds: positiveNumber('recording-rounds', { integer: true }),
+    // Each round's processes are fresh: a longer warm-up than the cells' lets the JIT settle.
+    warmupSec: 2,
+    durationSec: positiveNumber('recording-duration'),
+    // Both processes flush at the API's default interval (the test stack's own is 1 s).
+    flushMs: 5000,
+    calls: positiveNumber('recording-calls', { integer: true }),
+    repetitions: 5,
+  },
 };
 
 // |got - want| <= atol + rtol·|want|: every system runs the same onnxruntime on the same input.
@@ -219,7 +264,7 @@ function runChild(args, { timeoutMs }) {
 }
 
 /** One HTTP cell, measured by bench/load.mjs in its own process. */
-async function measureHttpCell({ url, headers, bodyFile, concurrency }, scratch) {
+async function measureHttpCell({ url, headers, bodyFile, concurrency, durationSec = settings.durationSec, warmupSec = settings.warmupSec, cpuOfPid }, scratch) {
   const cellFile = path.join(scratch, 'cell.json');
   writeFileSync(
     cellFile,
@@ -229,13 +274,14 @@ async function measureHttpCell({ url, headers, bodyFile, concurrency }, scratch)
       headers,
       bodyFile,
       connections: concurrency,
-      durationSec: settings.durationSec,
-      warmupSec: settings.warmupSec,
+      durationSec,
+      warmupSec,
       timeoutSec: settings.timeoutMs / 1000,
+      cpuOfPid,
     }),
   );
   // load.mjs may stretch a warm-up to 60 s when the loop is slow to fill.
-  const budgetMs = (Math.max(60, settings.warmupSec) + settings.durationSec + settings.timeoutMs / 1000 + 30) * 1000;
+  const budgetMs = (Math.max(60, warmupSec) + durationSec + settings.timeoutMs / 1000 + 30) * 1000;
   const stdout = await runChild([path.join(benchDirectory, 'load.mjs'), cellFile], { timeoutMs: budgetMs });
   return JSON.parse(stdout.trim().split('\n').pop());
 }
@@ -590,6 +636,94 @@ async function measureColdStarts({ apiUrl, apiKey, models, rawLoadMs, gatewayPro
   });
 }
 
+/** The sum of a Prometheus counter's samples on one API process's /metrics. */
+async function scrapeCounter(apiUrl, name) {
+  const text = await (await fetch(new URL('/metrics', apiUrl))).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+/** API processes the recording rounds start; stopped after their round, or when the run is interrupted. */
+const recordingGroups = new Set();
+
+/**
+ * What recording per-request latency costs, end to end. Every round starts a fresh pair of API
+ * processes on the stack (its database, Redis prefix and data directory), identical but for
+ * MODELGATE_METRICS_RECORDING, loads them one at a time (the other idle) at each concurrency, back
+ * to back, the order swapping from round to round (on, off; off, on; …), then stops them. Fresh
+ * processes per round because two identical API processes started once can differ by a few % for
+ * the whole of their lives (JIT and memory-layout luck), which alternating rounds alone would take
+ * for the cost of recording; across rounds that luck averages out. Besides req/s, load.mjs reads
+ * the loaded process's CPU time over the window (/proc), so CPU per answer is known too; unlike
+ * req/s, it does not count the time the machine gave to other work. The stack's own API and worker
+ * stay up, idle.
+ */
+async function measureRecordingEndToEnd({ stack, model, apiKey, endpointProblems, expected, bodyFiles, scratch }) {
+  const { recording } = settings;
+  const endpoint = `${model.name}-${recording.placement}`;
+  if (endpointProblems[endpoint]) return { status: 'unavailable', reason: endpointProblems[endpoint] };
+  const { freePort } = await import('../scripts/lib/test-stack.mjs');
+  const { ProcessGroup, waitForHttp } = await import('../scripts/lib/processes.mjs');
+  const CONFIGURATIONS = [
+    { id: 'on', env: { MODELGATE_METRICS_RECORDING: 'true' } },
+    { id: 'off', env: { MODELGATE_METRICS_RECORDING: 'false' } },
+  ];
+  const rounds = [];
+  const predictionsCounted = { on: 0, off: 0 };
+  for (let round = 1; round <= recording.rounds; round++) {
+    const group = new ProcessGroup({ quiet: true, exitWithParent: false });
+    recordingGroups.add(group);
+    try {
+      const startedAt = performance.now();
+      const configurations = [];
+      for (const { id, env } of CONFIGURATIONS) {
+        const port = await freePort();
+        const apiUrl = `http://127.0.0.1:${port}`;
+        const { pid } = group.start(`api-recording-${id}`, process.execPath, ['dist/main.js'], {
+          cwd: path.join(repoRoot, 'apps/api'),
+          env: { ...stack.env, MODELGATE_API_PORT: String(port), MODELGATE_API_URL: apiUrl, MODELGATE_METRICS_FLUSH_MS: String(recording.flushMs), ...env },
+        });
+        configurations.push({ id, apiUrl, pid });
+      }
+      await Promise.all(configurations.map((configuration) => waitForHttp(`${configuration.apiUrl}/readyz`, { what: `the API with recording ${configuration.id}`, timeoutMs: 60_000 })));
+      for (const configuration of configurations) {
+        configuration.system = httpSystems(model, { baselineUrl: '', apiUrl: configuration.apiUrl, apiKey, bodyFiles }).find((system) => system.id === recording.placement);
+        const outcome = await probe(configuration.system, model, expected);
+        if (outcome.reason) return { status: 'unavailable', reason: `recording ${configuration.id}: ${outcome.reason}` };
+      }
+      log(`recording cost: round ${round}: a fresh pair of API processes (recording on, off) ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+      const order = round % 2 === 1 ? configurations : [...configurations].reverse();
+      for (const concurrency of recording.concurrency) {
+        for (const configuration of order) {
+          const measured = await measureHttpCell(
+            { ...configuration.system, concurrency, durationSec: recording.durationSec, warmupSec: recording.warmupSec, cpuOfPid: configuration.pid },
+            scratch,
+          );
+          rounds.push({ round, concurrency, recording: configuration.id, ...measured });
+          const cpu = measured.serverCpu ? `; API CPU ${measured.serverCpu.allThreadsMicrosPerAnswer.toFixed(1)} µs per answer (main thread ${measured.serverCpu.mainThreadMicrosPerAnswer.toFixed(1)})` : '';
+          log(`recording cost: round ${round} c=${concurrency} recording ${configuration.id.padEnd(3)}: ${formatCell({ status: 'measured', ...measured })}${cpu}`);
+        }
+      }
+      // The check that the switch did what it says: only the process recording counts predictions.
+      for (const configuration of configurations) predictionsCounted[configuration.id] += await scrapeCounter(configuration.apiUrl, 'modelgate_predictions_total');
+    } finally {
+      await group.stopAll();
+      recordingGroups.delete(group);
+    }
+  }
+  return { status: 'measured', model: model.name, placement: recording.placement, endpoint, rounds, predictionsCounted };
+}
+
+/** The isolated cost of one record() call, measured by bench/record-cost.mjs in its own process. */
+async function measureRecordCall() {
+  const { calls, repetitions } = settings.recording;
+  const stdout = await runChild([path.join(benchDirectory, 'record-cost.mjs'), '--calls', String(calls), '--repetitions', String(repetitions)], { timeoutMs: 300_000 });
+  return JSON.parse(stdout.trim().split('\n').pop());
+}
+
 /** OnnxModel.load of the model's bytes in this process: median of a few, after one to warm up. */
 async function measureLoadTime(OnnxModel, bytes, options) {
   await (await OnnxModel.load(bytes, options)).release();
@@ -629,7 +763,11 @@ async function main() {
   const { summarizeLatencies } = await import('./load.mjs');
   const { startStack } = await import('../scripts/lib/test-stack.mjs');
 
-  const models = loadBenchModels(flags.models ? flags.models.split(',') : MODEL_NAMES);
+  const runs = (section) => settings.sections.includes(section);
+  const requested = flags.models ? flags.models.split(',') : MODEL_NAMES;
+  // Every model a section needs is uploaded; the recording section always uses its own model.
+  const models = loadBenchModels([...new Set([...(runs('cells') || runs('cold-starts') ? requested : []), ...(runs('recording') ? [settings.recording.model] : [])])]);
+  const measuredModels = models.filter((model) => (runs('cells') || runs('cold-starts')) && requested.includes(model.name));
   const sessionOptions = { intraOpNumThreads: settings.ortIntraOpThreads, interOpNumThreads: settings.ortInterOpThreads, executionMode: settings.ortExecutionMode };
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'modelgate-bench-'));
   const results = {
@@ -640,11 +778,12 @@ async function main() {
     models: [],
     cells: [],
     coldStarts: [],
+    recording: undefined,
     otherLoad: { busyShareBefore: await machineBusyShare(), loadAverageBefore: os.loadavg() },
   };
 
   const rawLoadMs = {};
-  for (const model of models) {
+  for (const model of measuredModels) {
     rawLoadMs[model.name] = await measureLoadTime(OnnxModel, model.bytes, sessionOptions);
     log(`${model.name}: OnnxModel.load takes ${rawLoadMs[model.name].toFixed(1)} ms`);
   }
@@ -653,6 +792,7 @@ async function main() {
   let baseline;
   const stopEverything = async () => {
     await baseline?.stop();
+    for (const group of recordingGroups) await group.stopAll();
     await stack?.stop();
     rmSync(scratch, { recursive: true, force: true });
   };
@@ -672,15 +812,20 @@ async function main() {
     });
     const { apiKey, endpointProblems } = await setUpModelgate(stack, models);
     const gatewayProblem = {};
-
-    for (const model of models) {
-      const modelFile = path.join(scratch, `${model.name}.onnx`);
-      writeFileSync(modelFile, model.bytes);
+    const bodyFilesOf = (model) => {
       const bodyFiles = {};
       for (const [kind, request] of Object.entries(model.requests)) {
         bodyFiles[kind] = path.join(scratch, `${model.name}-${kind}.body`);
         writeFileSync(bodyFiles[kind], request.body);
       }
+      return bodyFiles;
+    };
+    const feedsOf = (model) => ({ [model.inputName]: { dtype: 'float32', shape: model.shape, data: model.data } });
+
+    for (const model of runs('cells') ? measuredModels : []) {
+      const modelFile = path.join(scratch, `${model.name}.onnx`);
+      writeFileSync(modelFile, model.bytes);
+      const bodyFiles = bodyFilesOf(model);
       results.models.push({
         name: model.name,
         description: model.description,
@@ -690,7 +835,7 @@ async function main() {
       });
 
       const session = await OnnxModel.load(model.bytes, sessionOptions);
-      const feeds = { [model.inputName]: { dtype: 'float32', shape: model.shape, data: model.data } };
+      const feeds = feedsOf(model);
       const expected = Array.from((await session.run(feeds))[model.outputName].data);
 
       baseline = await startBaseline(modelFile);
@@ -734,10 +879,26 @@ async function main() {
       baseline = undefined;
     }
 
-    log('measuring cold starts');
-    results.coldStarts = await measureColdStarts({ apiUrl: stack.apiUrl, apiKey, models, rawLoadMs, gatewayProblem });
-    for (const cold of results.coldStarts) {
-      log(`cold start ${cold.model} (${cold.placement}): ${cold.status === 'measured' ? `${cold.firstRequestMs.toFixed(1)} ms, load ${cold.rawLoadMs.toFixed(1)} ms` : `unavailable (${cold.reason})`}`);
+    if (runs('cold-starts')) {
+      log('measuring cold starts');
+      results.coldStarts = await measureColdStarts({ apiUrl: stack.apiUrl, apiKey, models: measuredModels, rawLoadMs, gatewayProblem });
+      for (const cold of results.coldStarts) {
+        log(`cold start ${cold.model} (${cold.placement}): ${cold.status === 'measured' ? `${cold.firstRequestMs.toFixed(1)} ms, load ${cold.rawLoadMs.toFixed(1)} ms` : `unavailable (${cold.reason})`}`);
+      }
+    }
+
+    if (runs('recording')) {
+      log(`recording cost: timing ${settings.recording.calls.toLocaleString('en-US')} record() calls in isolation (bench/record-cost.mjs)`);
+      const recordCall = await measureRecordCall();
+      log(`recording cost: record() ${recordCall.recordOn.nsPerCall.toFixed(0)} ns per call (recording off: ${recordCall.recordOff.nsPerCall.toFixed(1)} ns); one flush ${recordCall.flush.medianMicros.toFixed(0)} µs`);
+      const model = models.find((candidate) => candidate.name === settings.recording.model);
+      const session = await OnnxModel.load(model.bytes, sessionOptions);
+      const expected = Array.from((await session.run(feedsOf(model)))[model.outputName].data);
+      await session.release();
+      const endToEnd = await measureRecordingEndToEnd({ stack, model, apiKey, endpointProblems, expected, bodyFiles: bodyFilesOf(model), scratch });
+      results.recording = { endToEnd, recordCall };
+      results.recording.summary = summarizeRecording(results);
+      for (const line of describeRecording(results.recording.summary)) log(`recording cost: ${line}`);
     }
   } finally {
     await stopEverything();
