@@ -172,6 +172,12 @@ export const AuditAction = {
   endpointDeploy: 'endpoint.deploy',
   endpointPromote: 'endpoint.promote',
   endpointRollback: 'endpoint.rollback',
+  rolloutStart: 'endpoint.rollout.start',
+  rolloutAbort: 'endpoint.rollout.abort',
+  /** The rollout judge (the worker, actor "system") moved a rollout on its own. */
+  rolloutAdvance: 'endpoint.rollout.advance',
+  rolloutComplete: 'endpoint.rollout.complete',
+  rolloutRollback: 'endpoint.rollout.rollback',
   apiKeyCreate: 'api_key.create',
   apiKeyRevoke: 'api_key.revoke',
   tokenCreate: 'personal_token.create',

@@ -4,7 +4,11 @@ import { EndpointName, ModelName } from './names.js';
 export const Placement = z.enum(['worker', 'gateway']);
 export type Placement = z.infer<typeof Placement>;
 
-export const RevisionKind = z.enum(['deploy', 'promote', 'canary', 'rollback', 'auto-rollback', 'auto-promote']);
+/**
+ * How a revision came to be: by hand (deploy, canary, promote, rollback) or by a progressive
+ * rollout's judge (auto-advance to the next step, auto-promote at the end, auto-rollback).
+ */
+export const RevisionKind = z.enum(['deploy', 'promote', 'canary', 'rollback', 'auto-advance', 'auto-rollback', 'auto-promote']);
 export type RevisionKind = z.infer<typeof RevisionKind>;
 
 export const EndpointConfig = z.object({
@@ -25,6 +29,15 @@ export const EndpointConfig = z.object({
   maxQueueDepth: z.number().int().min(1).max(1_000_000).default(1000),
 });
 export type EndpointConfig = z.infer<typeof EndpointConfig>;
+
+/**
+ * Request headers that steer routing: a routing key keeps a caller on one version while the
+ * weights stay the same (sticky choice by its hash); a version header pins a routed version.
+ */
+export const RoutingHeader = {
+  key: 'x-routing-key',
+  version: 'x-modelgate-version',
+} as const;
 
 export const CreateEndpointBody = EndpointConfig.extend({
   name: EndpointName,

@@ -10,3 +10,4 @@ export * from './config.js';
 export * from './auth.js';
 export * from './permissions.js';
 export * from './metrics.js';
+export * from './rollouts.js';

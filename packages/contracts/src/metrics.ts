@@ -132,6 +132,13 @@ export const MetricsPoint = z.object({
   meanInferenceMs: z.number().nullable(),
   meanBatchSize: z.number().nullable(),
   coldStarts: z.number().int(),
+  /**
+   * Shadow series only: answers compared with the answer the caller got, the share that agreed
+   * (argmax for classifier outputs), and the largest absolute difference of any output value.
+   */
+  compared: z.number().int(),
+  agreement: z.number().nullable(),
+  maxAbsDiff: z.number().nullable(),
 });
 export type MetricsPoint = z.infer<typeof MetricsPoint>;
 

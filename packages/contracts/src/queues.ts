@@ -13,6 +13,8 @@ export const QueueFamily = {
   inference: 'infer-',
   /** One queue: the job scheduler that downsamples latency rollups (minute rows → hourly, expiry). */
   rollups: 'rollups',
+  /** One queue: the job scheduler whose job judges every running rollout from the rollups. */
+  rollouts: 'rollouts',
 } as const;
 export type QueueFamily = keyof typeof QueueFamily;
 
@@ -22,6 +24,12 @@ export const inferenceQueueName = (versionId: string) => `${QueueFamily.inferenc
 export const ROLLUP_DOWNSAMPLE_SCHEDULER = 'downsample-latency-rollups';
 
 export const DownsampleRollupsJobData = z.object({ schema: z.literal(1) });
+
+/** The repeating job on the `rollouts` queue: one judge pass over every running rollout. */
+export const ROLLOUT_JUDGE_SCHEDULER = 'judge-rollouts';
+
+export const JudgeRolloutsJobData = z.object({ schema: z.literal(1) });
+export type JudgeRolloutsJobData = z.infer<typeof JudgeRolloutsJobData>;
 export type DownsampleRollupsJobData = z.infer<typeof DownsampleRollupsJobData>;
 
 /** Redis pub/sub channels (names are suffixed with the deployment's key prefix). */

@@ -21,9 +21,30 @@ export interface LatencyRollupDelta {
   batchSizeSum: number;
   /** Histogram counts, contracts' LatencyBuckets layout. */
   buckets: number[];
+  /** Shadow answers compared with the caller's; those whose outputs are classes; those that agreed. */
+  compared: number;
+  classified: number;
+  agreed: number;
+  /** Largest absolute difference between a shadow's output and the caller's; null when none compared. */
+  maxAbsDiff: number | null;
 }
 
-const COUNTERS = ['requests', 'ok', 'client_errors', 'server_errors', 'timeouts', 'shed', 'cold_starts', 'latency_ms_sum', 'queue_ms_sum', 'inference_ms_sum', 'batch_size_sum'];
+const COUNTERS = [
+  'requests',
+  'ok',
+  'client_errors',
+  'server_errors',
+  'timeouts',
+  'shed',
+  'cold_starts',
+  'latency_ms_sum',
+  'queue_ms_sum',
+  'inference_ms_sum',
+  'batch_size_sum',
+  'compared',
+  'classified',
+  'agreed',
+];
 
 /**
  * What "add these counts to the row already there" means, for both the API's flush and the
@@ -33,6 +54,8 @@ const COUNTERS = ['requests', 'ok', 'client_errors', 'server_errors', 'timeouts'
 const MERGE_ON_CONFLICT = `
 ON CONFLICT (endpoint_id, version_id, placement, traffic, resolution, bucket_start) DO UPDATE SET
   ${COUNTERS.map((column) => `${column} = latency_rollups.${column} + EXCLUDED.${column}`).join(',\n  ')},
+  -- GREATEST ignores NULLs: a row that compared nothing keeps the other's maximum.
+  max_abs_diff = GREATEST(latency_rollups.max_abs_diff, EXCLUDED.max_abs_diff),
   buckets = ARRAY(
     SELECT COALESCE(mine, 0) + COALESCE(theirs, 0)
     FROM unnest(latency_rollups.buckets, EXCLUDED.buckets) WITH ORDINALITY AS merged(mine, theirs, position)
@@ -62,18 +85,22 @@ export async function addLatencyRollups(db: PrismaClient, deltas: LatencyRollupD
     queue_ms_sum: delta.queueMsSum,
     inference_ms_sum: delta.inferenceMsSum,
     batch_size_sum: delta.batchSizeSum,
+    compared: delta.compared,
+    classified: delta.classified,
+    agreed: delta.agreed,
+    max_abs_diff: delta.maxAbsDiff,
     buckets: delta.buckets,
   }));
   // Sorted by key so concurrent flushes from several processes lock rows in the same order (no deadlock).
   rows.sort((a, b) => `${a.endpoint_id}${a.version_id}${a.placement}${a.traffic}${a.bucket_start}`.localeCompare(`${b.endpoint_id}${b.version_id}${b.placement}${b.traffic}${b.bucket_start}`));
   await db.$executeRawUnsafe(
-    `INSERT INTO latency_rollups (endpoint_id, version_id, placement, traffic, resolution, bucket_start, ${COUNTERS.join(', ')}, buckets)
-     SELECT endpoint_id, version_id, placement, traffic, 'minute', bucket_start, ${COUNTERS.join(', ')}, buckets
+    `INSERT INTO latency_rollups (endpoint_id, version_id, placement, traffic, resolution, bucket_start, ${COUNTERS.join(', ')}, max_abs_diff, buckets)
+     SELECT endpoint_id, version_id, placement, traffic, 'minute', bucket_start, ${COUNTERS.join(', ')}, max_abs_diff, buckets
      FROM jsonb_to_recordset($1::jsonb) AS delta(
        endpoint_id uuid, version_id uuid, placement text, traffic "TrafficKind", bucket_start timestamptz,
        requests bigint, ok bigint, client_errors bigint, server_errors bigint, timeouts bigint, shed bigint, cold_starts bigint,
        latency_ms_sum double precision, queue_ms_sum double precision, inference_ms_sum double precision, batch_size_sum bigint,
-       buckets bigint[])
+       compared bigint, classified bigint, agreed bigint, max_abs_diff double precision, buckets bigint[])
      ${MERGE_ON_CONFLICT}`,
     JSON.stringify(rows),
   );
@@ -101,7 +128,7 @@ export async function downsampleLatencyRollups(db: PrismaClient, cutoffs: { minu
        RETURNING *
      ),
      sums AS (
-       SELECT ${keys}, date_trunc('hour', bucket_start) AS hour, ${COUNTERS.map((column) => `sum(${column}) AS ${column}`).join(', ')}
+       SELECT ${keys}, date_trunc('hour', bucket_start) AS hour, ${COUNTERS.map((column) => `sum(${column}) AS ${column}`).join(', ')}, max(max_abs_diff) AS max_abs_diff
        FROM moved GROUP BY ${keys}, date_trunc('hour', bucket_start)
      ),
      bucket_sums AS (
@@ -114,8 +141,8 @@ export async function downsampleLatencyRollups(db: PrismaClient, cutoffs: { minu
        GROUP BY ${keys}, hour
      ),
      inserted AS (
-       INSERT INTO latency_rollups (${keys}, resolution, bucket_start, ${COUNTERS.join(', ')}, buckets)
-       SELECT sums.endpoint_id, sums.version_id, sums.placement, sums.traffic, 'hour', sums.hour, ${COUNTERS.map((column) => `sums.${column}`).join(', ')},
+       INSERT INTO latency_rollups (${keys}, resolution, bucket_start, ${COUNTERS.join(', ')}, max_abs_diff, buckets)
+       SELECT sums.endpoint_id, sums.version_id, sums.placement, sums.traffic, 'hour', sums.hour, ${COUNTERS.map((column) => `sums.${column}`).join(', ')}, sums.max_abs_diff,
               COALESCE(bucket_sums.buckets, '{}')
        FROM sums LEFT JOIN bucket_sums USING (${keys}, hour)
        ${MERGE_ON_CONFLICT}
@@ -129,4 +156,39 @@ export async function downsampleLatencyRollups(db: PrismaClient, cutoffs: { minu
     cutoffs.hourCutoff.toISOString(),
   );
   return { minuteRows: Number(moved[0]?.moved ?? 0), expiredHourRows };
+}
+
+/** Live traffic of one version over a span, summed over every process's minute rows. */
+export interface LatencyTotals {
+  requests: number;
+  /** 5xx, timeouts and shed requests. */
+  errors: number;
+  /** Histogram of answered requests, contracts' LatencyBuckets layout. */
+  buckets: number[];
+}
+
+/**
+ * Sums the minute rows of each version's live traffic on an endpoint from `since` (rounded down to
+ * its minute, since rows are per minute) on: what rollout guardrails judge.
+ */
+export async function sumLiveTraffic(db: Pick<PrismaClient, '$queryRawUnsafe'>, endpointId: string, versionIds: string[], since: Date): Promise<Map<string, LatencyTotals>> {
+  const rows = await db.$queryRawUnsafe<Array<{ version_id: string; requests: number; errors: number; buckets: number[] | null }>>(
+    `WITH rows AS (
+       SELECT * FROM latency_rollups
+       WHERE endpoint_id = $1::uuid AND version_id = ANY($2::uuid[]) AND traffic = 'live' AND resolution = 'minute'
+         AND bucket_start >= date_trunc('minute', $3::timestamptz)
+     )
+     SELECT version_id::text AS version_id, sum(requests)::float8 AS requests, sum(server_errors + timeouts + shed)::float8 AS errors,
+       (SELECT array_agg(total ORDER BY position)::float8[] FROM (
+          SELECT position, sum(count) AS total FROM rows inner_rows, unnest(inner_rows.buckets) WITH ORDINALITY AS bucket(count, position)
+          WHERE inner_rows.version_id = rows.version_id GROUP BY position) per_bucket) AS buckets
+     FROM rows GROUP BY version_id`,
+    endpointId,
+    versionIds,
+    since.toISOString(),
+  );
+  const totals = new Map<string, LatencyTotals>();
+  for (const versionId of versionIds) totals.set(versionId, { requests: 0, errors: 0, buckets: [] });
+  for (const row of rows) totals.set(row.version_id, { requests: row.requests, errors: row.errors, buckets: row.buckets ?? [] });
+  return totals;
 }

@@ -31,3 +31,4 @@ export {
 } from './oip-codec.js';
 export { tensorFromRawBytes, parseShapeHeader, RAW_TENSOR_SHAPE_HEADER } from './raw-tensor-body.js';
 export { tensorFromBinary, tensorToBinary, type BinarySource } from './binary-tensor.js';
+export { compareOutputs, type OutputComparison } from './output-comparison.js';
