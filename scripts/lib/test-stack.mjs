@@ -52,6 +52,7 @@ export async function startStack({ apiPort, quiet = true, env: extraEnv = {} } =
     MODELGATE_WORKER_RESYNC_MS: '500',
     // Latency rollups reach PostgreSQL within a second, so pages show traffic a test just sent.
     MODELGATE_METRICS_FLUSH_MS: '1000',
+    MODELGATE_ROLLOUT_CHECK_MS: '500',
     MODELGATE_API_URL: apiUrl,
     MODELGATE_ADMIN_EMAIL: TEST_ADMIN.email,
     MODELGATE_ADMIN_PASSWORD: TEST_ADMIN.password,

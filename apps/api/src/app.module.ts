@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { API_CONFIG, type ApiConfig } from './config/api-config.js';
 import { EndpointsModule } from './endpoints/endpoints.module.js';
+import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InferenceModule } from './inference/inference.module.js';
 import { DatabaseModule } from './infrastructure/database.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         HealthModule,
         ModelsModule,
         EndpointsModule,
+        RolloutsModule,
         InferenceModule,
         OipModule,
       ],

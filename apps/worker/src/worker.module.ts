@@ -6,6 +6,7 @@ import { InferenceQueueHost } from './inference/inference-queue-host.js';
 import { InferenceProcessor } from './inference/inference.processor.js';
 import { ModelSessions } from './inference/model-sessions.js';
 import { assertEveryQueueHasProcessor } from './queues/queue-catalogue.js';
+import { RolloutJudge } from './rollouts/rollout-judge.js';
 import { RollupDownsampler } from './rollups/rollup-downsampler.js';
 import { WorkerInfrastructure } from './worker-infrastructure.js';
 
@@ -15,9 +16,10 @@ class QueueCatalogueCheck implements OnModuleInit {
   constructor(
     private readonly inference: InferenceProcessor,
     private readonly rollups: RollupDownsampler,
+    private readonly rollouts: RolloutJudge,
   ) {}
   onModuleInit() {
-    assertEveryQueueHasProcessor([this.inference.registration, this.rollups.registration]);
+    assertEveryQueueHasProcessor([this.inference.registration, this.rollups.registration, this.rollouts.registration]);
   }
 }
 
@@ -34,6 +36,7 @@ export class WorkerModule {
         InferenceProcessor,
         InferenceQueueHost,
         RollupDownsampler,
+        RolloutJudge,
         QueueCatalogueCheck,
       ],
       exports: [InferenceQueueHost],

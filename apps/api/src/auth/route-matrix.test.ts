@@ -64,6 +64,11 @@ const MATRIX: RouteCase[] = [
   { method: 'PATCH', path: '/v1/endpoints/:endpoint', url: '/v1/endpoints/matrix', body: { timeoutMs: -1 }, expect: MODEL_WRITERS(400) },
   { method: 'GET', path: '/v1/endpoints/:endpoint/revisions', url: '/v1/endpoints/matrix/revisions', expect: READ },
   { method: 'POST', path: '/v1/endpoints/:endpoint/revisions', url: '/v1/endpoints/matrix/revisions', body: {}, expect: MODEL_WRITERS(400) },
+  // Rollouts: data scientists and admins start and abort them; readers see them.
+  { method: 'POST', path: '/v1/endpoints/:endpoint/rollouts', url: '/v1/endpoints/matrix/rollouts', body: {}, expect: MODEL_WRITERS(400) },
+  { method: 'GET', path: '/v1/endpoints/:endpoint/rollouts', url: '/v1/endpoints/matrix/rollouts', expect: READ },
+  { method: 'GET', path: '/v1/endpoints/:endpoint/rollouts/:id', url: `/v1/endpoints/matrix/rollouts/${NO_SUCH_ID}`, expect: [401, 404, 404, 404, 403, 404, 401, 401] },
+  { method: 'POST', path: '/v1/endpoints/:endpoint/rollouts/:id/abort', url: `/v1/endpoints/matrix/rollouts/${NO_SUCH_ID}/abort`, body: {}, expect: MODEL_WRITERS(404) },
   { method: 'GET', path: '/v1/endpoints/:endpoint/metrics', url: '/v1/endpoints/matrix/metrics', expect: READ },
   { method: 'GET', path: '/v1/metrics/overview', expect: READ },
   { method: 'POST', path: '/v1/endpoints/:endpoint/promote', url: '/v1/endpoints/matrix/promote', body: {}, expect: ADMIN_ONLY(400) },

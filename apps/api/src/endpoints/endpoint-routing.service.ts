@@ -63,10 +63,11 @@ export class EndpointRoutingService implements OnModuleInit {
   }
 
   /**
-   * Weighted random choice among the routes; `pinnedVersion` (header X-Modelgate-Version) selects
-   * a routed version explicitly, e.g. to test a canary.
+   * Weighted choice among the routes: random, or by the hash of `routingKey` (X-Routing-Key), so a
+   * key keeps its version while the weights stay the same. `pinnedVersion` (X-Modelgate-Version)
+   * selects a routed version explicitly, e.g. to test a canary.
    */
-  choose(routed: RoutedEndpoint, pinnedVersion?: string): RoutedVersion {
+  choose(routed: RoutedEndpoint, pinnedVersion?: string, routingKey?: string): RoutedVersion {
     if (pinnedVersion !== undefined) {
       const pinned = findRoutedVersion(routed, pinnedVersion);
       if (!pinned) {
@@ -77,7 +78,8 @@ export class EndpointRoutingService implements OnModuleInit {
       }
       return pinned;
     }
-    let ticket = Math.random() * routed.routes.reduce((sum, route) => sum + route.weight, 0);
+    const fraction = routingKey === undefined ? Math.random() : stickyFraction(routingKey);
+    let ticket = fraction * routed.routes.reduce((sum, route) => sum + route.weight, 0);
     for (const route of routed.routes) {
       ticket -= route.weight;
       if (ticket < 0) return route;
@@ -129,4 +131,23 @@ export class EndpointRoutingService implements OnModuleInit {
 /** The route of `routed` serving version number `version` (as a string: from a header or a URL). */
 export function findRoutedVersion(routed: RoutedEndpoint, version: string): RoutedVersion | undefined {
   return routed.routes.find((route) => String(route.version) === version.trim());
+}
+
+/**
+ * A routing key's place in [0, 1): FNV-1a over its UTF-16 code units, then a murmur3 finaliser so
+ * similar keys ("user-1", "user-2") spread evenly. Routes keep their order within a revision, so
+ * a key lands on the same version for as long as the weights do not change.
+ */
+export function stickyFraction(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index++) {
+    hash ^= key.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 2 ** 32;
 }

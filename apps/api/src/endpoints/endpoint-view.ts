@@ -1,15 +1,7 @@
 import { EndpointConfig, type Endpoint, type Revision, type RevisionKind } from '@modelgate/contracts';
-import type { Endpoint as EndpointRow, Revision as RevisionRow } from '@modelgate/db';
+import type { Endpoint as EndpointRow, Revision as RevisionRow, StoredRoute, StoredShadow } from '@modelgate/db';
 
-/** Routes and shadows as stored in a revision row (JSON columns). */
-export interface StoredRoute {
-  versionId: string;
-  weight: number;
-}
-export interface StoredShadow {
-  versionId: string;
-  percent: number;
-}
+export type { StoredRoute, StoredShadow } from '@modelgate/db';
 
 export interface VersionLabel {
   model: string;

@@ -12,11 +12,10 @@ import {
   type DeploymentEvent,
   type Endpoint,
   type EndpointList,
-  type Revision,
   type RevisionKind,
   type RevisionList,
 } from '@modelgate/contracts';
-import { Prisma, type Db, type Revision as RevisionRow } from '@modelgate/db';
+import { commitRevision, describeRouting, EndpointNotFoundError, Prisma, StaleRevisionError, type CommittedRevision, type Db, type RevisionDraft, type Revision as RevisionRow } from '@modelgate/db';
 import { AuditService } from '../audit/audit.service.js';
 import { principalLabel, type RequestActor } from '../auth/principal.js';
 import { ProblemException } from '../common/problem.exception.js';
@@ -151,64 +150,54 @@ export class EndpointsService {
   }
 
   /**
-   * The one way routing changes: lock the endpoint row, check expectedRevision, build the new
-   * revision, make it active, audit it in the same transaction, then tell every process.
+   * A routing change made by a person: the revision is committed (db's commitRevision: row lock,
+   * expectedRevision check), audited in the same transaction, and announced to every process.
+   * A running rollout stops: someone changed the endpoint by hand. `within` runs in the same
+   * transaction once the revision exists (starting a rollout records it there).
    */
-  private async changeRouting(
+  async changeRouting(
     name: string,
     expectedRevision: number,
     actor: RequestActor,
     action: AuditAction,
-    build: (tx: Prisma.TransactionClient, active: RevisionRow | null, endpointId: string) => Promise<NewRevision>,
+    build: (tx: Prisma.TransactionClient, active: RevisionRow | null, endpointId: string) => Promise<RevisionDraft>,
+    within?: (tx: Prisma.TransactionClient, committed: CommittedRevision) => Promise<void>,
   ): Promise<Endpoint> {
-    const revision = await this.db.$transaction(async (tx) => {
-      // The row lock makes "check expectedRevision, then write" atomic: of two concurrent changes
-      // made against the same revision, exactly one wins and the other gets 409.
-      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM endpoints WHERE name = ${name} FOR UPDATE`;
-      const endpointId = locked[0]?.id;
-      if (!endpointId) throw ProblemException.notFound(`endpoint "${name}" does not exist`);
-      const endpoint = await tx.endpoint.findUniqueOrThrow({ where: { id: endpointId }, include: { activeRevision: true } });
-      const current = endpoint.activeRevision?.number ?? 0;
-      if (current !== expectedRevision) {
-        throw ProblemException.conflict(
-          `endpoint "${name}" is at revision ${current}, but this change was made against revision ${expectedRevision}: reload it and retry with expectedRevision ${current}`,
-          ProblemCode.staleRevision,
+    const revision = await this.db
+      .$transaction(async (tx) => {
+        const committed = await commitRevision(tx, name, expectedRevision, actor.principal ? principalLabel(actor.principal) : null, (active, endpointId) =>
+          build(tx, active, endpointId),
         );
-      }
-      const next = await build(tx, endpoint.activeRevision, endpointId);
-      const last = await tx.revision.aggregate({ where: { endpointId }, _max: { number: true } });
-      const created = await tx.revision.create({
-        data: {
-          endpointId,
-          number: (last._max.number ?? 0) + 1,
-          kind: next.kind,
-          routes: next.routes as unknown as Prisma.InputJsonValue,
-          shadows: next.shadows as unknown as Prisma.InputJsonValue,
-          reason: next.reason,
-          createdBy: actor.principal ? principalLabel(actor.principal) : null,
-        },
+        const { endpointId, previous, created } = committed;
+        await tx.rollout.updateMany({
+          where: { endpointId, status: 'running' },
+          data: { status: 'aborted', outcome: `stopped by revision ${created.number} (${created.kind}), made by hand: ${created.reason}`, finishedAt: new Date() },
+        });
+        await within?.(tx, committed);
+        await this.audit.record(
+          actor,
+          {
+            action,
+            target: { type: 'endpoint', id: endpointId, label: name },
+            before: previous ? await describeRouting(tx, previous) : null,
+            after: await describeRouting(tx, created),
+            detail: created.reason,
+          },
+          tx,
+        );
+        return created;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof EndpointNotFoundError) throw ProblemException.notFound(error.message);
+        if (error instanceof StaleRevisionError) throw ProblemException.conflict(error.message, ProblemCode.staleRevision);
+        throw error;
       });
-      await tx.endpoint.update({ where: { id: endpointId }, data: { activeRevisionId: created.id } });
-      const labels = await this.labelsFor(versionIdsOf(endpoint.activeRevision ? [endpoint.activeRevision, created] : [created]), tx);
-      await this.audit.record(
-        actor,
-        {
-          action,
-          target: { type: 'endpoint', id: endpointId, label: name },
-          before: endpoint.activeRevision ? routingOf(toRevisionView(endpoint.activeRevision, labels)) : null,
-          after: routingOf(toRevisionView(created, labels)),
-          detail: next.reason,
-        },
-        tx,
-      );
-      return created;
-    });
     await this.announce(name, revision.number, versionIdsOf([revision]));
     return this.get(name);
   }
 
   /** A version that may receive traffic: exists, ready, not archived, and locked against archiving. */
-  private async deployableVersion(tx: Prisma.TransactionClient, model: string, versionNumber: number) {
+  async deployableVersion(tx: Prisma.TransactionClient, model: string, versionNumber: number) {
     const version = await tx.modelVersion.findFirst({ where: { model: { name: model }, version: versionNumber } });
     if (!version) throw ProblemException.notFound(`model "${model}" has no version ${versionNumber}`);
     await this.lockDeployable(tx, version.id);
@@ -240,7 +229,7 @@ export class EndpointsService {
     return row;
   }
 
-  private async labelsFor(versionIds: string[], client: Pick<Db, 'modelVersion'> = this.db): Promise<Map<string, VersionLabel>> {
+  async labelsFor(versionIds: string[], client: Pick<Db, 'modelVersion'> = this.db): Promise<Map<string, VersionLabel>> {
     if (versionIds.length === 0) return new Map();
     const versions = await client.modelVersion.findMany({
       where: { id: { in: versionIds } },
@@ -249,20 +238,5 @@ export class EndpointsService {
     return new Map(versions.map((v) => [v.id, { model: v.model.name, version: v.version }]));
   }
 }
-
-interface NewRevision {
-  kind: Exclude<RevisionKind, 'auto-rollback' | 'auto-promote'>;
-  routes: StoredRoute[];
-  shadows: StoredShadow[];
-  reason: string;
-}
-
-/** What the audit log keeps of a revision: its number, kind and the split in words people read. */
-const routingOf = (revision: Revision) => ({
-  revision: revision.number,
-  kind: revision.kind,
-  routes: revision.routes.map((route) => ({ version: `${route.model}@v${route.version}`, weight: route.weight })),
-  shadows: revision.shadows.map((shadow) => ({ version: `${shadow.model}@v${shadow.version}`, percent: shadow.percent })),
-});
 
 const labelText = (label: VersionLabel | undefined) => (label ? `${label.model}@v${label.version}` : undefined);

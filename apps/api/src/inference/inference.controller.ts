@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { Action, type AsyncPrediction, type AsyncPredictionAccepted, type PredictResponse } from '@modelgate/contracts';
+import { Action, RoutingHeader, type AsyncPrediction, type AsyncPredictionAccepted, type PredictResponse } from '@modelgate/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Actor, AnyCaller, Requires } from '../auth/auth.decorators.js';
 import type { RequestActor } from '../auth/principal.js';
@@ -53,11 +53,12 @@ export class InferenceController {
  * browsers' developer tools).
  */
 /**
- * The request's id and when it arrived (Fastify's clock starts as it is received), so recorded
- * latency covers reading and parsing the body too.
+ * The request's id, when it arrived (Fastify's clock starts as it is received, so recorded
+ * latency covers reading and parsing the body too) and its routing key.
  */
-export function arrivalOf(request: FastifyRequest, reply: FastifyReply): { requestId: string; receivedAt: number } {
-  return { requestId: String(request.id), receivedAt: performance.now() - reply.elapsedTime };
+export function arrivalOf(request: FastifyRequest, reply: FastifyReply): { requestId: string; receivedAt: number; routingKey?: string } {
+  const routingKey = request.headers[RoutingHeader.key];
+  return { requestId: String(request.id), receivedAt: performance.now() - reply.elapsedTime, ...(typeof routingKey === 'string' && routingKey !== '' ? { routingKey } : {}) };
 }
 
 export function servedHeaders(outcome: InferenceOutcome): Record<string, string> {

@@ -24,6 +24,8 @@ export interface InferenceOptions {
   pinnedVersion?: string;
   /** performance.now() when the request arrived, so recorded latency includes reading its body. */
   receivedAt?: number;
+  /** X-Routing-Key: the same key gets the same version while the weights stay the same. */
+  routingKey?: string;
 }
 
 export interface InferenceOutcome {
@@ -75,7 +77,7 @@ export class InferenceService {
   async infer(endpointName: string, options: InferenceOptions, decode: (signature: Signature) => InferenceInputs): Promise<InferenceOutcome> {
     const receivedAt = options.receivedAt ?? performance.now();
     const endpoint = await this.routing.resolve(endpointName);
-    const served = this.routing.choose(endpoint, options.pinnedVersion);
+    const served = this.routing.choose(endpoint, options.pinnedVersion, options.routingKey);
     let request: InferenceInputs;
     try {
       request = decode(served.signature);
@@ -89,7 +91,7 @@ export class InferenceService {
     try {
       const { outputs, timings } = await answerWithin(endpoint, this.batchers.submit(endpoint, served, { requestId: options.requestId, ...request, submittedAt: performance.now() }));
       this.recorder.record(served.series, { outcome: '2xx', latencyMs: performance.now() - receivedAt, ...timings });
-      if (endpoint.shadows.length > 0) this.shadows.mirror(endpoint, request.inputs, options.requestId);
+      if (endpoint.shadows.length > 0) this.shadows.mirror(endpoint, request.inputs, outputs, options.requestId);
       return { outputs, timings, endpoint, served, placement: endpoint.config.placement };
     } catch (error) {
       this.recorder.record(served.series, { outcome: outcomeOf(error) });

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
-import type { HostTensor } from '@modelgate/runtime/tensors';
+import { compareOutputs, type HostTensor } from '@modelgate/runtime/tensors';
 import type { RoutedEndpoint } from '../endpoints/endpoint-routing.service.js';
 import { LatencyRecorder } from '../metrics/latency-recorder.js';
 import { answerWithin, outcomeOf } from './prediction-outcome.js';
@@ -8,9 +8,9 @@ import { VersionBatchers } from './version-batchers.js';
 
 /**
  * Copies answered requests to the endpoint's shadow versions (each at its percent), after the
- * caller has its answer: a shadow never changes an answer or its latency. Outcomes and latency
- * are counted under the shadow's own series, apart from live traffic; failures are counted, never
- * raised.
+ * caller has its answer: a shadow never changes an answer or its latency. Outcomes, latency and
+ * how each answer compared with the caller's (agreement, largest difference) are counted under the
+ * shadow's own series, apart from live traffic; failures are counted, never raised.
  */
 @Injectable()
 export class ShadowTraffic {
@@ -21,12 +21,14 @@ export class ShadowTraffic {
     private readonly recorder: LatencyRecorder,
   ) {}
 
-  mirror(endpoint: RoutedEndpoint, inputs: Record<string, HostTensor>, requestId: string) {
+  /** `served`: the outputs the caller got, which each shadow's answer is compared with. */
+  mirror(endpoint: RoutedEndpoint, inputs: Record<string, HostTensor>, served: Record<string, HostTensor>, requestId: string) {
     for (const shadow of endpoint.shadows) {
       if (Math.random() * 100 >= shadow.weight) continue;
       const startedAt = performance.now();
       answerWithin(endpoint, this.batchers.submit(endpoint, shadow, { requestId: `${requestId}:shadow:${shadow.version}`, inputs, submittedAt: startedAt })).then(
-        ({ timings }) => this.recorder.record(shadow.series, { outcome: '2xx', latencyMs: performance.now() - startedAt, ...timings }),
+        ({ outputs, timings }) =>
+          this.recorder.record(shadow.series, { outcome: '2xx', latencyMs: performance.now() - startedAt, ...timings, comparison: compareOutputs(served, outputs) }),
         (error: unknown) => {
           this.recorder.record(shadow.series, { outcome: outcomeOf(error) });
           this.logger.debug(`shadow ${shadow.model}@v${shadow.version} of "${endpoint.name}" failed: ${(error as Error).message}`);

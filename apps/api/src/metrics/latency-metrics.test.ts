@@ -1,44 +1,31 @@
 import { LATENCY_RELATIVE_ERROR, type EndpointMetrics, type MetricsSeries } from '@modelgate/contracts';
-import { OnnxModel } from '@modelgate/runtime';
-import type { HostTensor } from '@modelgate/runtime/tensors';
 import { buildGemmModel } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControlledOutput, controlModels } from '../test-support/controlled-models.js';
 import { modelForm } from '../test-support/http.js';
 import { startTestStack, type TestStack } from '../test-support/test-stack.js';
 import { LatencyRecorder } from './latency-recorder.js';
 import { RollupWriter } from './rollup-writer.js';
 
 /**
- * Latency recording end to end, on a model whose run time the test controls: a hook (here only,
- * never in production code) wraps onnxruntime's run so that models whose output is named "slow"
- * first sleep for the value of their first input, in milliseconds, and fail on -1. The real
- * model still runs. Known delays give known percentiles to hold the rollups to.
+ * Latency recording end to end, on models whose run time the test controls (test-support's
+ * controlled models: a `slow` output sleeps for its first input's value in milliseconds, and fails
+ * on -1; the real model still runs). Known delays give known percentiles to hold the rollups to.
  */
-const SLOW_OUTPUT = 'slow';
-const originalRun = OnnxModel.prototype.run;
-
-function firstValue(inputs: Record<string, HostTensor>): number {
-  return Number(Object.values(inputs)[0]!.data[0]);
-}
+const SLOW_OUTPUT = ControlledOutput.slow;
 
 let stack: TestStack;
+let uncontrol: () => void;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
-  OnnxModel.prototype.run = async function (this: OnnxModel, inputs, outputNames) {
-    if (this.signature.outputs[0]?.name === SLOW_OUTPUT) {
-      const delayMs = firstValue(inputs);
-      if (delayMs === -1) throw new Error('this request was built to fail');
-      await sleep(delayMs);
-    }
-    return originalRun.call(this, inputs, outputNames);
-  };
+  uncontrol = controlModels();
   // Enough runs in flight that sleeping requests never wait for each other (no queue wait in the truth).
   stack = await startTestStack({ MODELGATE_RUNS_IN_FLIGHT: '64', MODELGATE_METRICS_FLUSH_MS: '60000' });
 }, 60_000);
 
 afterAll(async () => {
-  OnnxModel.prototype.run = originalRun;
+  uncontrol?.();
   await stack?.stop();
 });
 

@@ -1,5 +1,6 @@
 import { LATENCY_BUCKET_COUNT, latencyBucketOf, type PredictionOutcome, type TrafficKind } from '@modelgate/contracts';
 import type { LatencyRollupDelta } from '@modelgate/db';
+import type { OutputComparison } from '@modelgate/runtime/tensors';
 
 /** What one prediction was served by; the same object for every request a route serves. */
 export interface PredictionSeries {
@@ -21,6 +22,8 @@ export interface PredictionSample {
   inferenceMs?: number;
   batchSize?: number;
   coldStart?: boolean;
+  /** Shadow copies: how the shadow's answer compared with the one the caller got. */
+  comparison?: OutputComparison | null;
 }
 
 /** Counts of one series over some span: a minute waiting to be flushed, or the life of the process. */
@@ -36,6 +39,11 @@ export class LatencyCounts {
   queueMsSum = 0;
   inferenceMsSum = 0;
   batchSizeSum = 0;
+  compared = 0;
+  classified = 0;
+  agreed = 0;
+  /** -Infinity until something is compared. */
+  maxAbsDiff = Number.NEGATIVE_INFINITY;
   readonly buckets = new Float64Array(LATENCY_BUCKET_COUNT);
 
   add(sample: PredictionSample) {
@@ -65,15 +73,39 @@ export class LatencyCounts {
       this.batchSizeSum += sample.batchSize ?? 1;
       this.buckets[latencyBucketOf(sample.latencyMs)]! += 1;
     }
+    const comparison = sample.comparison;
+    if (comparison) {
+      this.compared += 1;
+      if (comparison.classified) this.classified += 1;
+      if (comparison.agreed) this.agreed += 1;
+      if (comparison.maxAbsDiff !== null) this.maxAbsDiff = Math.max(this.maxAbsDiff, comparison.maxAbsDiff);
+    }
   }
 
   merge(other: LatencyCounts) {
+    this.maxAbsDiff = Math.max(this.maxAbsDiff, other.maxAbsDiff);
     for (const field of COUNT_FIELDS) this[field] += other[field];
     for (let k = 0; k < this.buckets.length; k++) this.buckets[k]! += other.buckets[k]!;
   }
 }
 
-const COUNT_FIELDS = ['requests', 'ok', 'clientErrors', 'serverErrors', 'timeouts', 'shed', 'coldStarts', 'latencyMsSum', 'queueMsSum', 'inferenceMsSum', 'batchSizeSum'] as const;
+/** Fields that add up; maxAbsDiff merges by maximum. */
+const COUNT_FIELDS = [
+  'requests',
+  'ok',
+  'clientErrors',
+  'serverErrors',
+  'timeouts',
+  'shed',
+  'coldStarts',
+  'latencyMsSum',
+  'queueMsSum',
+  'inferenceMsSum',
+  'batchSizeSum',
+  'compared',
+  'classified',
+  'agreed',
+] as const;
 
 interface SeriesState {
   series: PredictionSeries;
@@ -173,6 +205,7 @@ function toDelta(series: PredictionSeries, minute: number, counts: LatencyCounts
     traffic: series.traffic,
     minute: new Date(minute),
     ...Object.fromEntries(COUNT_FIELDS.map((field) => [field, counts[field]])),
+    maxAbsDiff: Number.isFinite(counts.maxAbsDiff) ? counts.maxAbsDiff : null,
     buckets: Array.from(counts.buckets),
   } as LatencyRollupDelta;
 }
@@ -180,6 +213,7 @@ function toDelta(series: PredictionSeries, minute: number, counts: LatencyCounts
 function fromDelta(delta: LatencyRollupDelta): LatencyCounts {
   const counts = new LatencyCounts();
   for (const field of COUNT_FIELDS) counts[field] = delta[field];
+  counts.maxAbsDiff = delta.maxAbsDiff ?? Number.NEGATIVE_INFINITY;
   counts.buckets.set(delta.buckets);
   return counts;
 }

@@ -47,10 +47,29 @@ interface StepRow {
   queue_ms_sum: number;
   inference_ms_sum: number;
   batch_size_sum: number;
+  compared: number;
+  classified: number;
+  agreed: number;
+  max_abs_diff: number | null;
   buckets: number[] | null;
 }
 
-const SUMMED = ['requests', 'ok', 'client_errors', 'server_errors', 'timeouts', 'shed', 'cold_starts', 'latency_ms_sum', 'queue_ms_sum', 'inference_ms_sum', 'batch_size_sum'] as const;
+const SUMMED = [
+  'requests',
+  'ok',
+  'client_errors',
+  'server_errors',
+  'timeouts',
+  'shed',
+  'cold_starts',
+  'latency_ms_sum',
+  'queue_ms_sum',
+  'inference_ms_sum',
+  'batch_size_sum',
+  'compared',
+  'classified',
+  'agreed',
+] as const;
 
 /**
  * Reads the latency rollups back as series: sums per step in PostgreSQL (histograms added bucket
@@ -144,7 +163,7 @@ export class MetricsQueryService {
            AND (resolution = 'minute' OR $3::int % 3600 = 0)
        ),
        sums AS (
-         SELECT ${keys}, string_agg(DISTINCT placement, ', ') AS placement, ${SUMMED.map((column) => `sum(${column})::float8 AS ${column}`).join(', ')}
+         SELECT ${keys}, string_agg(DISTINCT placement, ', ') AS placement, ${SUMMED.map((column) => `sum(${column})::float8 AS ${column}`).join(', ')}, max(max_abs_diff) AS max_abs_diff
          FROM rows GROUP BY ${keys}
        ),
        histograms AS (
@@ -156,7 +175,7 @@ export class MetricsQueryService {
          ) per_bucket
          GROUP BY ${keys}
        )
-       SELECT sums.${group}::text AS group_id, sums.traffic::text AS traffic, sums.placement, sums.t, ${SUMMED.map((column) => `sums.${column}`).join(', ')}, histograms.buckets
+       SELECT sums.${group}::text AS group_id, sums.traffic::text AS traffic, sums.placement, sums.t, ${SUMMED.map((column) => `sums.${column}`).join(', ')}, sums.max_abs_diff, histograms.buckets
        FROM sums LEFT JOIN histograms USING (${keys})
        ORDER BY sums.t`,
       new Date(window.firstStep).toISOString(),
@@ -199,11 +218,12 @@ function pointsOf(rows: StepRow[], window: Window): { points: MetricsPoint[]; to
 }
 
 function emptyRow(t: Date): StepRow {
-  return { group_id: '', traffic: 'live', placement: '', t, ...Object.fromEntries(SUMMED.map((column) => [column, 0])), buckets: null } as StepRow;
+  return { group_id: '', traffic: 'live', placement: '', t, ...Object.fromEntries(SUMMED.map((column) => [column, 0])), max_abs_diff: null, buckets: null } as StepRow;
 }
 
 function addInto(into: StepRow, row: StepRow) {
   for (const column of SUMMED) into[column] += row[column];
+  if (row.max_abs_diff !== null) into.max_abs_diff = Math.max(into.max_abs_diff ?? 0, row.max_abs_diff);
   if (row.buckets) {
     into.buckets ??= [];
     row.buckets.forEach((count, k) => (into.buckets![k] = (into.buckets![k] ?? 0) + count));
@@ -231,5 +251,8 @@ function pointOf(row: StepRow, seconds: number): MetricsPoint {
     meanInferenceMs: mean(row.inference_ms_sum),
     meanBatchSize: mean(row.batch_size_sum),
     coldStarts: row.cold_starts,
+    compared: row.compared,
+    agreement: row.classified > 0 ? row.agreed / row.classified : null,
+    maxAbsDiff: row.max_abs_diff,
   };
 }

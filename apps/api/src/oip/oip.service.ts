@@ -124,7 +124,7 @@ export class OipService {
    * `body` is a parsed JSON request, or the raw bytes of a binary one: a JSON header of
    * `headerLength` bytes followed by the input tensors' bytes (binary tensor data extension).
    */
-  async infer(endpointName: string, version: string | undefined, body: unknown, headerLength: string | undefined, arrival: { requestId: string; receivedAt: number }): Promise<OipInferenceAnswer> {
+  async infer(endpointName: string, version: string | undefined, body: unknown, headerLength: string | undefined, arrival: { requestId: string; receivedAt: number; routingKey?: string }): Promise<OipInferenceAnswer> {
     // A version in the path must be one the endpoint routes to; checked here so the answer speaks of
     // the URL's version rather than of /v1's X-Modelgate-Version header.
     if (version !== undefined) routedVersion(await this.routing.resolve(endpointName), version);

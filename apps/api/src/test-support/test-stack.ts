@@ -57,6 +57,8 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
     // with keys that carry their own limits.
     MODELGATE_RATE_LIMIT_PER_SEC: '100000',
     MODELGATE_RATE_LIMIT_BURST: '100000',
+    // Rollouts are judged often enough for a test to watch one finish in seconds.
+    MODELGATE_ROLLOUT_CHECK_MS: '300',
     ...overrides,
   };
   const config = loadApiConfig(env);

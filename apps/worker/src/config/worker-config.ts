@@ -9,6 +9,8 @@ export const WorkerEnv = z.object({
   MODELGATE_WORKER_CONCURRENCY: integerFromEnv(1, 256).default(4),
   /** How often the worker re-reads which versions are deployed, in case a pub/sub message was missed. */
   MODELGATE_WORKER_RESYNC_MS: integerFromEnv(100, 3_600_000).default(5_000),
+  /** How often running rollouts are judged from the latency rollups. */
+  MODELGATE_ROLLOUT_CHECK_MS: integerFromEnv(100, 3_600_000).default(10_000),
   MODELGATE_WORKER_ID: z.string().min(1).default(`${os.hostname()}-${process.pid}`),
 });
 

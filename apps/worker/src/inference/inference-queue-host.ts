@@ -1,10 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Channel, EndpointConfig, inferenceQueueName } from '@modelgate/contracts';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 import { InferenceProcessor } from './inference.processor.js';
 import { ModelSessions } from './model-sessions.js';
+
+/** Longest a no-longer-deployed version keeps serving what was queued for it before the change. */
+const RETIRE_DRAIN_MS = 10_000;
 
 interface StoredVersionRef {
   versionId: string;
@@ -20,6 +23,8 @@ interface StoredVersionRef {
 export class InferenceQueueHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InferenceQueueHost.name);
   private readonly workers = new Map<string, Worker>();
+  /** Versions no longer deployed whose queues are being drained before their workers stop. */
+  private readonly retiring = new Map<string, { worker: Worker; cancelled: boolean }>();
   private resyncTimer: NodeJS.Timeout | undefined;
   private resyncing: Promise<void> = Promise.resolve();
   private closed = false;
@@ -60,16 +65,49 @@ export class InferenceQueueHost implements OnApplicationBootstrap, OnApplication
       // Pinned versions (minReplicas ≥ 1) load now, so the first request does not pay the load.
       this.sessions.configure(versionId, scaling);
       if (this.workers.has(versionId)) continue;
+      const retiring = this.retiring.get(versionId);
+      if (retiring) {
+        retiring.cancelled = true;
+        this.retiring.delete(versionId);
+        this.workers.set(versionId, retiring.worker);
+        continue;
+      }
       this.workers.set(versionId, this.startWorker(versionId));
       this.logger.log(`serving ${inferenceQueueName(versionId)}`);
     }
     for (const [versionId, worker] of this.workers) {
       if (deployed.has(versionId)) continue;
       this.workers.delete(versionId);
-      await worker.close();
-      await this.sessions.unload(versionId);
-      this.logger.log(`stopped serving ${inferenceQueueName(versionId)}: no longer deployed`);
+      const retiring = { worker, cancelled: false };
+      this.retiring.set(versionId, retiring);
+      void this.retire(versionId, retiring);
     }
+  }
+
+  /**
+   * Stops serving a version that is no longer deployed, once the requests routed to it just
+   * before the change have been served (at most RETIRE_DRAIN_MS): closing at once would strand
+   * them in its queue until they time out. Deployed again meanwhile, it simply keeps serving.
+   */
+  private async retire(versionId: string, retiring: { worker: Worker; cancelled: boolean }) {
+    const queue = new Queue(inferenceQueueName(versionId), { connection: this.infrastructure.redis, prefix: this.config.MODELGATE_REDIS_PREFIX });
+    try {
+      const until = Date.now() + RETIRE_DRAIN_MS;
+      while (!retiring.cancelled && !this.closed && Date.now() < until) {
+        const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
+        if ((counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } catch (error) {
+      this.logger.warn(`could not check what is left in ${inferenceQueueName(versionId)}: ${(error as Error).message}`);
+    } finally {
+      await queue.close();
+    }
+    if (retiring.cancelled || this.retiring.get(versionId) !== retiring) return;
+    this.retiring.delete(versionId);
+    await retiring.worker.close();
+    await this.sessions.unload(versionId);
+    this.logger.log(`stopped serving ${inferenceQueueName(versionId)}: no longer deployed`);
   }
 
   private startWorker(versionId: string): Worker {
@@ -107,7 +145,8 @@ export class InferenceQueueHost implements OnApplicationBootstrap, OnApplication
     this.closed = true;
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     await this.resyncing;
-    await Promise.allSettled([...this.workers.values()].map((worker) => worker.close()));
+    await Promise.allSettled([...this.workers.values(), ...[...this.retiring.values()].map((retiring) => retiring.worker)].map((worker) => worker.close()));
     this.workers.clear();
+    this.retiring.clear();
   }
 }
