@@ -84,14 +84,16 @@ describe('a progressive rollout', () => {
   it('of a healthy version goes through every step and promotes it by itself', async () => {
     await endpointOnV1('healthy');
     const load = traffic('healthy');
-    const started = await start('healthy', 2);
+    // Both versions are the same tiny model: their p95s are a millisecond or two, and on a busy
+    // machine one can be twice the other by chance; the ratio is proven by the slow version below.
+    const started = await start('healthy', 2, { guardrails: { maxErrorRate: 0.01, maxP95Ratio: 5, minRequests: 30 } });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     expect(started.body).toMatchObject({ status: 'running', stepIndex: 0, steps: [20, 60, 100], candidate: { version: 2 }, baseline: { version: 1 } });
     const ended = await waitForEnd('healthy', started.body.id);
     await load.stop();
 
     expect(ended.status).toBe('completed');
-    expect(ended.outcome).toMatch(/^completed: error rate 0 % ≤ 1 %, p95 .* ≤ 1\.5 × baseline .* over [\d,]+ requests in \d+ s$/);
+    expect(ended.outcome, JSON.stringify(ended.lastEvaluation)).toMatch(/^completed: error rate 0 % ≤ 1 %, p95 .* ≤ 5 × baseline .* over [\d,]+ requests in \d+ s$/);
     const revisions = await revisionsOf('healthy');
     expect(revisions.map((revision) => revision.kind)).toEqual(['promote', 'canary', 'auto-advance', 'auto-promote']);
     expect(revisions.map((revision) => revision.routes.map((route) => `v${route.version} ${route.weight}`).join(', '))).toEqual([

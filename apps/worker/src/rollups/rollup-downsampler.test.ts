@@ -35,6 +35,10 @@ function delta(minute: Date, latencies: number[], extra: Partial<LatencyRollupDe
     inferenceMsSum: 0,
     batchSizeSum: latencies.length,
     buckets,
+    compared: 0,
+    classified: 0,
+    agreed: 0,
+    maxAbsDiff: null,
     ...extra,
   };
 }
@@ -60,9 +64,14 @@ afterAll(async () => {
 describe('latency rollups', () => {
   it('merge flushes from several processes into one row per minute, bucket by bucket', async () => {
     const minute = minutesAgo(200);
-    await Promise.all([addLatencyRollups(db, [delta(minute, [1, 2, 3])]), addLatencyRollups(db, [delta(minute, [3, 400], { serverErrors: 2, requests: 4 })])]);
+    await Promise.all([
+      addLatencyRollups(db, [delta(minute, [1, 2, 3], { compared: 3, classified: 3, agreed: 2, maxAbsDiff: 0.25 })]),
+      addLatencyRollups(db, [delta(minute, [3, 400], { serverErrors: 2, requests: 4, compared: 1, classified: 1, agreed: 1, maxAbsDiff: 0.125 })]),
+    ]);
     const [row] = await rows('minute');
     expect(row).toMatchObject({ requests: 7n, ok: 5n, serverErrors: 2n, latencyMsSum: 409 });
+    // Shadow comparisons add up, except the largest difference, which is the largest of both.
+    expect(row).toMatchObject({ compared: 4n, classified: 4n, agreed: 3n, maxAbsDiff: 0.25 });
     expect(row!.buckets.map(Number)).toEqual(delta(minute, [1, 2, 3, 3, 400]).buckets);
   });
 
@@ -89,6 +98,7 @@ describe('latency rollups', () => {
     const total = (list: typeof hours) => list.reduce((sum, row) => sum + row.requests, 0n);
     expect(total(hours)).toBe(total(before) - 1n);
     expect(hours.reduce((sum, row) => sum + row.coldStarts, 0n)).toBe(1n);
+    expect(first).toMatchObject({ compared: 4n, agreed: 3n, maxAbsDiff: 0.25 });
 
     // A second pass finds nothing left to move.
     expect(await downsampler({ MODELGATE_METRICS_MINUTE_RETENTION_HOURS: '1' }).downsample(NOW)).toEqual({ minuteRows: 0, expiredHourRows: 0 });

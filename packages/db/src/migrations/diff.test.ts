@@ -87,7 +87,7 @@ describe('diffMigration', () => {
     expect(result.created).toBe(true);
     if (!result.created) return;
     expect(result.migrationName).toBe('20300506070809_init');
-    expect(result.sql).toContain(`CREATE TYPE "RevisionKind" AS ENUM ('deploy', 'promote', 'canary', 'rollback', 'auto-rollback', 'auto-promote');`);
+    expect(result.sql).toContain(`CREATE TYPE "RevisionKind" AS ENUM ('deploy', 'promote', 'canary', 'rollback', 'auto-advance', 'auto-rollback', 'auto-promote');`);
     expect(result.sql).toContain('CREATE TABLE "model_versions"');
     expect(await readFile(join(migrationsDir, 'migration_lock.toml'), 'utf8')).toBe(MIGRATION_LOCK_CONTENT);
   });
