@@ -11,7 +11,7 @@ import {
   type MetricsSeries,
   type TrafficKind,
 } from '@modelgate/contracts';
-import type { Db } from '@modelgate/db';
+import { LATENCY_ROLLUP_SUMS, type Db } from '@modelgate/db';
 import { ProblemException } from '../common/problem.exception.js';
 import { API_CONFIG, type ApiConfig } from '../config/api-config.js';
 import type { StoredRoute, StoredShadow } from '../endpoints/endpoint-view.js';
@@ -54,22 +54,7 @@ interface StepRow {
   buckets: number[] | null;
 }
 
-const SUMMED = [
-  'requests',
-  'ok',
-  'client_errors',
-  'server_errors',
-  'timeouts',
-  'shed',
-  'cold_starts',
-  'latency_ms_sum',
-  'queue_ms_sum',
-  'inference_ms_sum',
-  'batch_size_sum',
-  'compared',
-  'classified',
-  'agreed',
-] as const;
+const SUMMED = LATENCY_ROLLUP_SUMS;
 
 /**
  * Reads the latency rollups back as series: sums per step in PostgreSQL (histograms added bucket

@@ -3,7 +3,6 @@ import {
   AuditAction,
   Channel,
   JudgeRolloutsJobData,
-  QueueFamily,
   ROLLOUT_JUDGE_SCHEDULER,
   RolloutGuardrails,
   type DeploymentEvent,
@@ -21,9 +20,10 @@ import {
   type StoredRoute,
   type StoredShadow,
 } from '@modelgate/db';
-import { type Job, Queue, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config.js';
 import type { QueueProcessorRegistration } from '../queues/queue-catalogue.js';
+import { ScheduledJob } from '../queues/scheduled-job.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 import { judgeStep } from './rollout-verdict.js';
 
@@ -51,21 +51,27 @@ const TRANSITIONS = {
 export class RolloutJudge implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly registration: QueueProcessorRegistration = { family: 'rollouts', describe: 'progressive rollouts judged from the latency rollups' };
   private readonly logger = new Logger(RolloutJudge.name);
-  private queue?: Queue;
-  private worker?: Worker;
+  private readonly job: ScheduledJob;
 
   constructor(
-    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(WORKER_CONFIG) config: WorkerConfig,
     private readonly infrastructure: WorkerInfrastructure,
-  ) {}
+  ) {
+    this.job = new ScheduledJob({
+      family: 'rollouts',
+      scheduler: ROLLOUT_JUDGE_SCHEDULER,
+      jobName: 'judge',
+      data: { schema: 1 } satisfies JudgeRolloutsJobData,
+      everyMs: config.MODELGATE_ROLLOUT_CHECK_MS,
+      connection: infrastructure.redis,
+      prefix: config.MODELGATE_REDIS_PREFIX,
+      logger: this.logger,
+      process: (job) => this.process(job),
+    });
+  }
 
-  async onApplicationBootstrap() {
-    const options = { connection: this.infrastructure.redis, prefix: this.config.MODELGATE_REDIS_PREFIX };
-    this.queue = new Queue(QueueFamily.rollouts, options);
-    await this.queue.upsertJobScheduler(ROLLOUT_JUDGE_SCHEDULER, { every: this.config.MODELGATE_ROLLOUT_CHECK_MS }, { name: 'judge', data: { schema: 1 } satisfies JudgeRolloutsJobData });
-    this.worker = new Worker(QueueFamily.rollouts, (job) => this.process(job), { ...options, concurrency: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } });
-    this.worker.on('error', (error) => this.logger.warn(`${QueueFamily.rollouts}: ${error.message}`));
-    this.worker.on('failed', (job, error) => this.logger.warn(`judging rollouts failed (job ${job?.id}): ${error.message}`));
+  onApplicationBootstrap() {
+    return this.job.start();
   }
 
   async process(job: Job): Promise<JudgeOutcome[]> {
@@ -190,8 +196,7 @@ export class RolloutJudge implements OnApplicationBootstrap, OnApplicationShutdo
     };
   }
 
-  async onApplicationShutdown() {
-    await this.worker?.close();
-    await this.queue?.close();
+  onApplicationShutdown() {
+    return this.job.stop();
   }
 }

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DownsampleRollupsJobData, QueueFamily, ROLLUP_DOWNSAMPLE_SCHEDULER } from '@modelgate/contracts';
+import { DownsampleRollupsJobData, ROLLUP_DOWNSAMPLE_SCHEDULER } from '@modelgate/contracts';
 import { downsampleLatencyRollups, type DownsampleResult } from '@modelgate/db';
-import { type Job, Queue, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config.js';
 import type { QueueProcessorRegistration } from '../queues/queue-catalogue.js';
+import { ScheduledJob } from '../queues/scheduled-job.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 
 /** Often enough that minute rows never outlive their retention by much; the work is one statement. */
@@ -19,20 +20,27 @@ export const DOWNSAMPLE_EVERY_MS = 10 * 60_000;
 export class RollupDownsampler implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly registration: QueueProcessorRegistration = { family: 'rollups', describe: 'latency rollups downsampled to hourly, and expired' };
   private readonly logger = new Logger(RollupDownsampler.name);
-  private queue?: Queue;
-  private worker?: Worker;
+  private readonly job: ScheduledJob;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     private readonly infrastructure: WorkerInfrastructure,
-  ) {}
+  ) {
+    this.job = new ScheduledJob({
+      family: 'rollups',
+      scheduler: ROLLUP_DOWNSAMPLE_SCHEDULER,
+      jobName: 'downsample',
+      data: { schema: 1 } satisfies DownsampleRollupsJobData,
+      everyMs: DOWNSAMPLE_EVERY_MS,
+      connection: infrastructure.redis,
+      prefix: config.MODELGATE_REDIS_PREFIX,
+      logger: this.logger,
+      process: (job) => this.process(job),
+    });
+  }
 
-  async onApplicationBootstrap() {
-    const options = { connection: this.infrastructure.redis, prefix: this.config.MODELGATE_REDIS_PREFIX };
-    this.queue = new Queue(QueueFamily.rollups, options);
-    await this.queue.upsertJobScheduler(ROLLUP_DOWNSAMPLE_SCHEDULER, { every: DOWNSAMPLE_EVERY_MS }, { name: 'downsample', data: { schema: 1 } satisfies DownsampleRollupsJobData });
-    this.worker = new Worker(QueueFamily.rollups, (job) => this.process(job), { ...options, concurrency: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } });
-    this.worker.on('error', (error) => this.logger.warn(`${QueueFamily.rollups}: ${error.message}`));
+  onApplicationBootstrap() {
+    return this.job.start();
   }
 
   async process(job: Job): Promise<DownsampleResult> {
@@ -52,8 +60,7 @@ export class RollupDownsampler implements OnApplicationBootstrap, OnApplicationS
     return result;
   }
 
-  async onApplicationShutdown() {
-    await this.worker?.close();
-    await this.queue?.close();
+  onApplicationShutdown() {
+    return this.job.stop();
   }
 }

@@ -29,7 +29,8 @@ export interface LatencyRollupDelta {
   maxAbsDiff: number | null;
 }
 
-const COUNTERS = [
+/** The rollup columns that add up when rows merge (max_abs_diff takes the larger instead). */
+export const LATENCY_ROLLUP_SUMS = [
   'requests',
   'ok',
   'client_errors',
@@ -44,7 +45,8 @@ const COUNTERS = [
   'compared',
   'classified',
   'agreed',
-];
+] as const;
+const COUNTERS = LATENCY_ROLLUP_SUMS;
 
 /**
  * What "add these counts to the row already there" means, for both the API's flush and the
