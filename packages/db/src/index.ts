@@ -21,5 +21,5 @@ export function createPrismaClient(databaseUrl: string): PrismaClient {
 export { hashPassword, verifyPassword } from './users/passwords.js';
 export { createAdmin, type CreateAdminResult } from './users/create-admin.js';
 export { redactDatabaseUrl } from './postgres/database-url.js';
-export { addLatencyRollups, downsampleLatencyRollups, LATENCY_ROLLUP_SUMS, sumLiveTraffic, type DownsampleResult, type LatencyRollupDelta, type LatencyTotals } from './metrics/latency-rollups.js';
+export { addLatencyRollups, downsampleLatencyRollups, LATENCY_ROLLUP_SUMS, rolloutStepOffset, subtractTotals, sumLiveTraffic, type DownsampleResult, type LatencyRollupDelta, type LatencyTotals } from './metrics/latency-rollups.js';
 export { commitRevision, describeRouting, EndpointNotFoundError, StaleRevisionError, type CommittedRevision, type RevisionDraft, type StoredRoute, type StoredShadow } from './routing/revisions.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AbortRolloutBody, AuditAction, primaryOf, ProblemCode, RolloutGuardrails, StartRolloutBody, type Rollout, type RolloutList } from '@modelgate/contracts';
-import { Prisma, type Db, type Rollout as RolloutRow, type StoredRoute, type StoredShadow } from '@modelgate/db';
+import { Prisma, rolloutStepOffset, type Db, type Rollout as RolloutRow, type StoredRoute, type StoredShadow } from '@modelgate/db';
 import { principalLabel, type RequestActor } from '../auth/principal.js';
 import { ProblemException } from '../common/problem.exception.js';
 import { parseRequest } from '../common/zod-validation.js';
@@ -50,11 +50,14 @@ export class RolloutsService {
       },
       async (tx, { endpointId, previous, created }) => {
         const routes = created.routes as unknown as StoredRoute[];
+        const [candidateVersionId, baselineVersionId] = [routes[0]!.versionId, routes[1]!.versionId];
+        const stepOffset = await rolloutStepOffset(tx, { endpointId, candidateVersionId, baselineVersionId }, created.createdAt);
         const row = await tx.rollout.create({
           data: {
             endpointId,
-            candidateVersionId: routes[0]!.versionId,
-            baselineVersionId: routes[1]!.versionId,
+            candidateVersionId,
+            baselineVersionId,
+            stepOffset: stepOffset as unknown as Prisma.InputJsonValue,
             baselineRevision: previous!.number,
             revision: created.number,
             steps: request.steps,

@@ -145,6 +145,31 @@ describe('a progressive rollout', () => {
   }, 60_000);
 });
 
+describe('a rollout step', () => {
+  it('is judged on its own requests, not on what its first minute had counted before it began', async () => {
+    await endpointOnV1('offset');
+    // v2 already serves 30 % and has answered requests this minute before the rollout starts.
+    const split = await stack.api('POST', '/v1/endpoints/offset/revisions', {
+      routes: [
+        { model: 'rolled', version: 1, weight: 70 },
+        { model: 'rolled', version: 2, weight: 30 },
+      ],
+      expectedRevision: 1,
+    });
+    expect(split.status).toBe(201);
+    for (let i = 0; i < 40; i++) expect((await stack.api('POST', '/v1/endpoints/offset/predict', body, { 'x-modelgate-version': '2' })).status).toBe(200);
+    await sleep(400); // past a flush (every 200 ms here)
+    const started = await start('offset', 2, { expectedRevision: 2 });
+    expect(started.status).toBe(201);
+    // No traffic since: the judge must see none of v2's 40 earlier requests.
+    await sleep(1200);
+    const rollout = (await stack.api('GET', `/v1/endpoints/offset/rollouts/${started.body.id}`)).body as Rollout;
+    expect(rollout.status).toBe('running');
+    expect(rollout.lastEvaluation).toMatchObject({ verdict: 'wait', candidate: { requests: 0 }, baseline: { requests: 0 } });
+    expect(rollout.lastEvaluation!.reason).toMatch(/^waiting for requests: 0 of 30 so far/);
+  });
+});
+
 describe('people and rollouts', () => {
   it('abort by hand back to the routing it started from; a second start while one runs is refused', async () => {
     await endpointOnV1('aborted');

@@ -13,7 +13,10 @@ import {
   describeRouting,
   Prisma,
   StaleRevisionError,
+  rolloutStepOffset,
+  subtractTotals,
   sumLiveTraffic,
+  type LatencyTotals,
   type Revision,
   type RevisionDraft,
   type Rollout,
@@ -96,14 +99,16 @@ export class RolloutJudge implements OnApplicationBootstrap, OnApplicationShutdo
   private async judge(rollout: Rollout, now: Date): Promise<JudgeOutcome> {
     const db = this.infrastructure.db;
     const traffic = await sumLiveTraffic(db, rollout.endpointId, [rollout.candidateVersionId, rollout.baselineVersionId], rollout.stepStartedAt);
+    // Rows are per minute: take away what the step's first minute had counted before it began.
+    const offset = (rollout.stepOffset ?? {}) as Partial<Record<'candidate' | 'baseline', LatencyTotals>>;
     const evaluation = judgeStep(
       {
         guardrails: RolloutGuardrails.parse(rollout.guardrails),
         bakeSeconds: rollout.bakeSeconds,
         elapsedSeconds: (now.getTime() - rollout.stepStartedAt.getTime()) / 1000,
         lastStep: rollout.stepIndex >= rollout.steps.length - 2,
-        candidate: traffic.get(rollout.candidateVersionId)!,
-        baseline: traffic.get(rollout.baselineVersionId)!,
+        candidate: subtractTotals(traffic.get(rollout.candidateVersionId)!, offset.candidate),
+        baseline: subtractTotals(traffic.get(rollout.baselineVersionId)!, offset.baseline),
       },
       now,
     );
@@ -126,7 +131,13 @@ export class RolloutJudge implements OnApplicationBootstrap, OnApplicationShutdo
           where: { id: rollout.id },
           data:
             evaluation.verdict === 'advance'
-              ? { stepIndex: nextStep, stepStartedAt: result.created.createdAt, revision: result.created.number, lastEvaluation }
+              ? {
+                  stepIndex: nextStep,
+                  stepStartedAt: result.created.createdAt,
+                  stepOffset: (await rolloutStepOffset(tx, rollout, result.created.createdAt)) as unknown as Prisma.InputJsonValue,
+                  revision: result.created.number,
+                  lastEvaluation,
+                }
               : {
                   status: evaluation.verdict === 'complete' ? 'completed' : 'rolled_back',
                   ...(evaluation.verdict === 'complete' ? { stepIndex: rollout.steps.length - 1 } : {}),

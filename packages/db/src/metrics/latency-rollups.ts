@@ -194,3 +194,27 @@ export async function sumLiveTraffic(db: Pick<PrismaClient, '$queryRawUnsafe'>, 
   for (const row of rows) totals.set(row.version_id, { requests: row.requests, errors: row.errors, buckets: row.buckets ?? [] });
   return totals;
 }
+
+/** `total` minus what `offset` had already counted (an earlier reading of the same rows). */
+export function subtractTotals(total: LatencyTotals, offset: LatencyTotals | undefined): LatencyTotals {
+  if (!offset) return total;
+  return {
+    requests: Math.max(0, total.requests - offset.requests),
+    errors: Math.max(0, total.errors - offset.errors),
+    buckets: total.buckets.map((count, k) => Math.max(0, count - (offset.buckets[k] ?? 0))),
+  };
+}
+
+/**
+ * A rollout step's offset: the candidate's and the baseline's live traffic already counted in the
+ * rows of the minute the step begins in. Rows are per minute; subtracting this (subtractTotals)
+ * judges a step on its own requests, not on the previous step's.
+ */
+export async function rolloutStepOffset(
+  db: Pick<PrismaClient, '$queryRawUnsafe'>,
+  rollout: { endpointId: string; candidateVersionId: string; baselineVersionId: string },
+  at: Date,
+): Promise<{ candidate: LatencyTotals; baseline: LatencyTotals }> {
+  const traffic = await sumLiveTraffic(db, rollout.endpointId, [rollout.candidateVersionId, rollout.baselineVersionId], at);
+  return { candidate: traffic.get(rollout.candidateVersionId)!, baseline: traffic.get(rollout.baselineVersionId)! };
+}

@@ -21,6 +21,7 @@ CREATE TABLE "rollouts" (
     "steps" INTEGER[],
     "step_index" INTEGER NOT NULL DEFAULT 0,
     "step_started_at" TIMESTAMPTZ(3) NOT NULL,
+    "step_offset" JSONB,
     "bake_seconds" INTEGER NOT NULL,
     "guardrails" JSONB NOT NULL,
     "status" "RolloutStatus" NOT NULL DEFAULT 'running',
