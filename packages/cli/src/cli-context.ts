@@ -6,6 +6,8 @@ import { colourWanted, createStyle, type Style } from './format/style.js';
 export interface Output {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width: redrawing output (`rollout status --watch`) counts the rows long lines wrap to. */
+  columns?: number;
 }
 
 /** Where a command writes and what it may read: the process's streams, or a test's buffers. */

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ApiKeyList, CreatedApiKey, ModelList, ModelVersion, WhoAmI } from '@modelgate/contracts';
+import type { ApiKeyList, CreatedApiKey, Endpoint, ModelList, ModelVersion, RevisionList, Rollout, WhoAmI } from '@modelgate/contracts';
 import { ModelgateClient } from '@modelgate/sdk';
 import { buildGemmModel, writeModelFile } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +56,8 @@ function modelgate(args: string[], env: Record<string, string | undefined> = {},
 }
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Rollouts are judged every half second (10 s by default) so one completes within a test.
+  stack = await startStack({ env: { MODELGATE_ROLLOUT_CHECK_MS: '500' } });
   directory = await mkdtemp(path.join(os.tmpdir(), 'modelgate-cli-it-'));
 });
 afterAll(async () => {
@@ -446,5 +447,285 @@ describe('modelgate api-keys', () => {
     const upload = await modelgate(['models', 'upload', 'viewer-upload', IRIS, '--quiet'], viewer);
     expect(upload.code).toBe(1);
     expect(upload.stderr).toBe('error: viewers can look but not change anything; ask an admin for the data scientist role\n');
+  });
+});
+
+/** Versions 1–4 of `model`: small Gemm models with the same signature ([N, 2] → [N, 1]), different bytes. */
+async function uploadScorerVersions(model: string): Promise<void> {
+  for (const bias of [1, 2, 3, 4]) {
+    const filePath = await writeModelFile(path.join(directory, model), `v${bias}.onnx`, buildGemmModel({ inFeatures: 2, outFeatures: 1, bias: [bias] }));
+    const upload = await modelgate(['models', 'upload', model, filePath, '--quiet', '--json']);
+    expect(upload.code).toBe(0);
+    expect((JSON.parse(upload.stdout) as ModelVersion).version).toBe(bias);
+  }
+}
+
+const adminClient = () => new ModelgateClient({ apiUrl: stack.apiUrl, token: stack.adminToken });
+
+describe('routing traffic: deploy, revisions, promote, rollback', () => {
+  beforeAll(async () => {
+    await uploadScorerVersions('scorer');
+    await adminClient().createEndpoint({ name: 'scoring' });
+  });
+
+  it('deploy sends all traffic to a version, then a canary next to the primary, with a shadow', async () => {
+    const first = await modelgate(['deploy', 'scoring', 'scorer@1']);
+    expect(first).toEqual({
+      code: 0,
+      stdout: 'scoring is now at revision 1 (deploy)\nroutes   none → scorer@v1 100 %\nshadows  none (unchanged)\nreason   deploy scorer@v1 100 %\n',
+      stderr: '',
+    });
+
+    const canary = await modelgate(['deploy', 'scoring', 'scorer@v2', '--weight', '10', '--shadow', 'scorer@3:25', '--reason', 'try v2 on a tenth']);
+    expect(canary.code).toBe(0);
+    expect(canary.stdout.split('\n')).toEqual([
+      'scoring is now at revision 2 (canary; was revision 1)',
+      'routes   scorer@v1 100 % → scorer@v1 90 %, scorer@v2 10 %',
+      'shadows  none → scorer@v3 25 %',
+      'reason   try v2 on a tenth',
+      '',
+    ]);
+  });
+
+  it('deploy --weight replaces the other canary and keeps the shadows; --json prints the endpoint', async () => {
+    const result = await modelgate(['deploy', 'scoring', 'scorer@4', '--weight', '20', '--json']);
+    expect(result.code).toBe(0);
+    const endpoint = JSON.parse(result.stdout) as Endpoint;
+    expect(endpoint.activeRevision).toMatchObject({
+      number: 3,
+      kind: 'canary',
+      routes: [expect.objectContaining({ model: 'scorer', version: 1, weight: 80 }), expect.objectContaining({ model: 'scorer', version: 4, weight: 20 })],
+      shadows: [expect.objectContaining({ model: 'scorer', version: 3, percent: 25 })],
+    });
+  });
+
+  it('revisions lists the history newest first, the active one marked', async () => {
+    const table = await modelgate(['revisions', 'scoring']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^REVISION +KIND +ROUTES +SHADOWS +REASON +BY +WHEN$/);
+    expect(lines[1]).toMatch(new RegExp(`^3 \\(active\\) +canary +scorer@v1 80 %, scorer@v4 20 % +scorer@v3 25 % +deploy scorer@v1 80 %, scorer@v4 20 % +${stack.adminEmail.replace('.', '\\.')} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`));
+    expect(lines[2]).toMatch(/^2 +canary +scorer@v1 90 %, scorer@v2 10 % +scorer@v3 25 % +try v2 on a tenth +/);
+    expect(lines[3]).toMatch(/^1 +deploy +scorer@v1 100 % +— +deploy scorer@v1 100 % +/);
+
+    const json = await modelgate(['revisions', 'scoring', '--json']);
+    expect((JSON.parse(json.stdout) as RevisionList).items.map((revision) => revision.number)).toEqual([3, 2, 1]);
+  });
+
+  it('promote sends everything to one version and says what changed', async () => {
+    const result = await modelgate(['promote', 'scoring', 'scorer@2', '--reason', 'v2 holds up']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'scoring is now at revision 4 (promote; was revision 3)',
+      'routes   scorer@v1 80 %, scorer@v4 20 % → scorer@v2 100 %',
+      'shadows  scorer@v3 25 % → none',
+      'reason   v2 holds up',
+      '',
+    ]);
+  });
+
+  it('rollback goes back one revision, or to the one given with --to', async () => {
+    const back = await modelgate(['rollback', 'scoring']);
+    expect(back.code).toBe(0);
+    expect(back.stdout).toBe(
+      'scoring is now at revision 5 (rollback; was revision 4)\nroutes   scorer@v2 100 % → scorer@v1 80 %, scorer@v4 20 %\nshadows  none → scorer@v3 25 %\nreason   roll back to revision 3\n',
+    );
+
+    const toFirst = await modelgate(['rollback', 'scoring', '--to', '1', '--reason', 'start over']);
+    expect(toFirst.code).toBe(0);
+    expect(toFirst.stdout).toContain('scoring is now at revision 6 (rollback; was revision 5)\nroutes   scorer@v1 80 %, scorer@v4 20 % → scorer@v1 100 %\n');
+  });
+
+  it("refuses a stale --expected-revision with the API's detail and what to do, changing nothing", async () => {
+    const result = await modelgate(['deploy', 'scoring', 'scorer@2', '--weight', '10', '--expected-revision', '2']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'error: endpoint "scoring" is at revision 6, but this change was made against revision 2: reload it and retry with expectedRevision 6\n' +
+        '  someone (or a rollout) changed "scoring" meanwhile: `modelgate revisions scoring` shows what changed; run the command again (without --expected-revision it applies to the revision active then)\n',
+    );
+
+    const matching = await modelgate(['deploy', 'scoring', 'scorer@2', '--weight', '10', '--expected-revision', '6']);
+    expect(matching.code).toBe(0);
+    expect(matching.stdout).toContain('scoring is now at revision 7 (canary; was revision 6)');
+  });
+
+  it('refuses a canary without a primary, and the primary as its own canary, before changing anything', async () => {
+    await adminClient().createEndpoint({ name: 'scoring-empty' });
+    const empty = await modelgate(['deploy', 'scoring-empty', 'scorer@2', '--weight', '10']);
+    expect(empty).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: endpoint "scoring-empty" routes no traffic yet, so there is no primary to keep the other 90 %: deploy scorer@v2 without --weight first\n',
+    });
+
+    const primary = await modelgate(['deploy', 'scoring', 'scorer@1', '--weight', '10']);
+    expect(primary.code).toBe(1);
+    expect(primary.stderr).toBe(
+      'error: scorer@v1 is already the primary of "scoring" (90 %): --weight gives a canary its share next to the primary; to send all traffic to it, leave --weight out\n',
+    );
+    expect((JSON.parse((await modelgate(['revisions', 'scoring', '--json'])).stdout) as RevisionList).items[0]?.number).toBe(7);
+  });
+
+  it("prints the API's refusals: a missing version, an endpoint that does not exist, a role that may not", async () => {
+    expect(await modelgate(['promote', 'scoring', 'scorer@9'])).toEqual({ code: 1, stdout: '', stderr: 'error: model "scorer" has no version 9\n' });
+    expect(await modelgate(['revisions', 'nowhere'])).toEqual({ code: 1, stdout: '', stderr: 'error: endpoint "nowhere" does not exist\n' });
+
+    await adminClient().createUser({ email: 'canary-scientist@example.com', role: 'data_scientist', password: 'a scientist password' });
+    const scientist = freshConfig('canary-scientist');
+    expect((await modelgate(['login', '--email', 'canary-scientist@example.com', '--password-stdin'], scientist, 'a scientist password')).code).toBe(0);
+    expect(await modelgate(['rollback', 'scoring'], scientist)).toEqual({ code: 1, stdout: '', stderr: 'error: only admins can roll back an endpoint\n' });
+    const tooMuch = await modelgate(['deploy', 'scoring', 'scorer@2', '--weight', '60'], scientist);
+    expect(tooMuch.code).toBe(1);
+    expect(tooMuch.stderr).toBe('error: data scientists can send at most 50 % away from the primary scorer@v1 (now 90 %); this split sends 60 % elsewhere: ask an admin to promote\n');
+    const allowed = await modelgate(['deploy', 'scoring', 'scorer@2', '--weight', '50', '--no-shadow'], scientist);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('routes   scorer@v1 90 %, scorer@v2 10 % → scorer@v1 50 %, scorer@v2 50 %');
+  });
+});
+
+/** Runs the CLI until it exits, calling `onOutput` with stdout so far whenever more arrives. */
+function modelgateWatching(args: string[], onOutput: (stdout: string) => void): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['packages/cli/dist/main.js', ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, MODELGATE_API_URL: stack.apiUrl, MODELGATE_TOKEN: stack.adminToken, MODELGATE_CONFIG: path.join(directory, 'default-config', 'config.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onOutput(stdout);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const TIME = '\\d\\d:\\d\\d:\\d\\d';
+
+describe('progressive rollouts: rollout start, status, abort', () => {
+  beforeAll(async () => {
+    await uploadScorerVersions('ranker');
+    await adminClient().createEndpoint({ name: 'ranking' });
+  });
+
+  it('status and abort say so when there has been no rollout', async () => {
+    expect(await modelgate(['rollout', 'status', 'ranking'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: endpoint "ranking" has had no rollouts yet: start one with `modelgate rollout start ranking <model>@<version>`\n',
+    });
+    expect(await modelgate(['rollout', 'abort', 'ranking'])).toEqual({ code: 1, stdout: '', stderr: 'error: endpoint "ranking" has no running rollout to abort (it has had none)\n' });
+  });
+
+  it("start refuses an endpoint without traffic with the API's reason", async () => {
+    const result = await modelgate(['rollout', 'start', 'ranking', 'ranker@2']);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'error: endpoint "ranking" has no deployed version to roll out from: promote one first\n' });
+  });
+
+  it('start sends the first step to the candidate and shows the rollout; a second start is refused', async () => {
+    expect((await modelgate(['deploy', 'ranking', 'ranker@1'])).code).toBe(0);
+
+    const started = await modelgate(['rollout', 'start', 'ranking', 'ranker@2', '--steps', '20,100', '--bake', '1h', '--max-error-rate', '2%', '--min-requests', '5', '--reason', 'ranker v2']);
+
+    expect(started.code).toBe(0);
+    expect(started.stderr).toBe('');
+    const lines = started.stdout.split('\n');
+    expect(lines[0]).toBe('rollout of ranker@v2 on ranking: running');
+    expect(lines).toContain('candidate   ranker@v2');
+    expect(lines).toContain('baseline    ranker@v1');
+    expect(lines).toContain('step        1 of 2, ranker@v2 at 20 % (steps 20 → 100 %)');
+    expect(started.stdout).toMatch(/^in step {5}\d+s of a 1h bake$/m);
+    expect(lines).toContain("guardrails  error rate ≤ 2 %, p95 ≤ 1.5 × the baseline's, judged after 5 requests in a step");
+    expect(started.stdout).toMatch(new RegExp(`^started {5}\\S+ \\S+ by ${stack.adminEmail.replace('.', '\\.')}$`, 'm'));
+
+    const revisions = await modelgate(['revisions', 'ranking']);
+    expect(revisions.stdout.split('\n')[1]).toMatch(/^2 \(active\) +canary +ranker@v2 20 %, ranker@v1 80 % +— +ranker v2 +/);
+
+    const again = await modelgate(['rollout', 'start', 'ranking', 'ranker@3']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^error: endpoint "ranking" already has rollout [0-9a-f-]{36} running: abort it first/);
+  });
+
+  it('status --json prints the rollout as the API sent it', async () => {
+    const result = await modelgate(['rollout', 'status', 'ranking', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout) as Rollout).toMatchObject({
+      endpoint: 'ranking',
+      candidate: { model: 'ranker', version: 2 },
+      baseline: { model: 'ranker', version: 1 },
+      steps: [20, 100],
+      stepIndex: 0,
+      bakeSeconds: 3600,
+      guardrails: { maxErrorRate: 0.02, maxP95Ratio: 1.5, minRequests: 5 },
+      status: 'running',
+    });
+  });
+
+  it('status --watch prints a line per change on a pipe, and exits 3 when the rollout is aborted', async () => {
+    let aborting: Promise<CliRun> | undefined;
+    const watching = modelgateWatching(['rollout', 'status', 'ranking', '--watch'], () => {
+      // Abort once the watch has shown the running rollout.
+      aborting ??= modelgate(['rollout', 'abort', 'ranking', '--reason', 'wrong features']);
+    });
+
+    const watched = await watching;
+    const aborted = await aborting!;
+
+    expect(aborted.code).toBe(0);
+    expect(aborted.stdout).toMatch(
+      new RegExp(
+        `^aborted the rollout of ranker@v2 on ranking at step 1 of 2, ranker@v2 at 20 %\\noutcome  aborted by ${stack.adminEmail.replace('.', '\\.')}: wrong features\\nroutes   ranker@v1 100 % \\(revision 3, rollback\\)\\nshadows  none\\n$`,
+      ),
+    );
+    expect(watched.code).toBe(3);
+    const lines = watched.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^${TIME} step 1 of 2, ranker@v2 at 20 %: (not checked yet|wait: waiting for requests: 0 of 5 so far, .+)$`));
+    expect(lines.at(-1)).toMatch(new RegExp(`^${TIME} step 1 of 2, ranker@v2 at 20 %: aborted by ${stack.adminEmail.replace('.', '\\.')}: wrong features$`));
+    expect(watched.stdout).not.toContain('\x1b[');
+    expect(watched.stderr).toBe(`error: the rollout of ranker@v2 on ranking did not complete: aborted by ${stack.adminEmail}: wrong features\n`);
+
+    const status = await modelgate(['rollout', 'status', 'ranking']);
+    expect(status.code).toBe(0);
+    expect(status.stdout.split('\n')[0]).toBe('rollout of ranker@v2 on ranking: aborted');
+    expect(status.stdout).toMatch(/^ended {7}\S+ \S+$/m);
+  });
+
+  it('abort refuses when none is running, naming the latest', async () => {
+    const result = await modelgate(['rollout', 'abort', 'ranking']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: endpoint "ranking" has no running rollout to abort \(the latest, of ranker@v2, aborted \d{4}-\d\d-\d\d \d\d:\d\d\)\n$/);
+  });
+
+  it('a rollout that passes its guardrails completes: status --watch exits 0 and the candidate serves everything', async () => {
+    // A p95 ratio this loose keeps sub-millisecond noise between two tiny models from rolling it back.
+    const started = await modelgate(['rollout', 'start', 'ranking', 'ranker@3', '--steps', '50,100', '--bake', '1s', '--min-requests', '3', '--max-p95-ratio', '100', '--json']);
+    expect(started.code).toBe(0);
+    expect((JSON.parse(started.stdout) as Rollout).status).toBe('running');
+    const client = adminClient();
+    for (let request = 0; request < 30; request += 1) await client.predict('ranking', { inputs: { x: [[1, 2]] } });
+
+    const watched = await modelgate(['rollout', 'status', 'ranking', '--watch']);
+
+    expect(watched.stderr).toBe('');
+    expect(watched.code).toBe(0);
+    expect(watched.stdout.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^${TIME} step 2 of 2, ranker@v3 at 100 %: completed: error rate 0 % ≤ 1 %, p95 .+ ≤ 100 × baseline .+ over \\d+ requests in \\d+ s$`));
+    const revisions = await modelgate(['revisions', 'ranking']);
+    expect(revisions.stdout.split('\n')[1]).toMatch(/^5 \(active\) +auto-promote +ranker@v3 100 % +— +rollout completed: /);
+    const status = await modelgate(['rollout', 'status', 'ranking']);
+    expect(status.stdout).toMatch(/^rollout of ranker@v3 on ranking: completed\noutcome {5}completed: error rate 0 % ≤ 1 %/);
+  });
+
+  it('a change made by hand stops a running rollout', async () => {
+    expect((await modelgate(['rollout', 'start', 'ranking', 'ranker@4', '--bake', '1h'])).code).toBe(0);
+
+    const deployed = await modelgate(['deploy', 'ranking', 'ranker@3', '--reason', 'hotfix']);
+
+    expect(deployed.code).toBe(0);
+    const rollout = JSON.parse((await modelgate(['rollout', 'status', 'ranking', '--json'])).stdout) as Rollout;
+    expect(rollout).toMatchObject({ candidate: { version: 4 }, status: 'aborted', outcome: expect.stringContaining('hotfix') });
   });
 });

@@ -5,8 +5,9 @@ import { ModelgateApiError, ModelgateUnreachableError } from '@modelgate/sdk';
 import { describe, expect, it } from 'vitest';
 import type { InputStream } from './auth/terminal-input.js';
 import { createCliContext } from './cli-context.js';
-import { parseApiUrl, parseVersionNumber } from './program.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, apiErrorLines, reportFailure, runCli } from './run-cli.js';
+import { CliError } from './cli-error.js';
+import { parseApiUrl } from './program.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_ROLLOUT_NOT_COMPLETED, EXIT_USAGE, apiErrorLines, reportFailure, runCli } from './run-cli.js';
 
 /** Never the developer's own sign-in: a config path in a directory that does not exist. */
 const NO_CONFIG = { MODELGATE_CONFIG: path.join(os.tmpdir(), `modelgate-no-config-${process.pid}`, 'config.json') };
@@ -71,16 +72,49 @@ describe('help and version (exit 0, on stdout)', () => {
 });
 
 describe('argument parsers', () => {
-  it('reads version numbers as printed (3 or v3)', () => {
-    expect(parseVersionNumber('3')).toBe(3);
-    expect(parseVersionNumber('v12')).toBe(12);
-    for (const bad of ['0', '-1', '1.5', 'latest', '', '1e3']) expect(() => parseVersionNumber(bad)).toThrow('expected a version number like 3');
-  });
-
   it('accepts http(s) API URLs only', () => {
     expect(parseApiUrl('https://models.example/gate')).toBe('https://models.example/gate');
     expect(() => parseApiUrl('not a url')).toThrow('expected a URL like http://127.0.0.1:4000');
     expect(() => parseApiUrl('ftp://x')).toThrow('expected an http:// or https:// URL');
+  });
+});
+
+describe('routing commands, refused before any request (exit 2)', () => {
+  it.each([
+    [['deploy', 'fraud'], "error: missing required argument 'model@version'"],
+    [['deploy', 'fraud', 'fraud'], 'error: command-argument value \'fraud\' is invalid for argument \'model@version\'. expected <model>@<version>, e.g. fraud@3; got "fraud"'],
+    [['deploy', 'fraud', 'fraud@2', '--weight', '120'], 'error: option \'--weight <percent>\' argument \'120\' is invalid. expected a whole percent from 1 to 100, e.g. 10; got "120"'],
+    [['deploy', 'fraud', 'fraud@2', '--shadow', 'fraud@3:0'], 'got "fraud@3:0": the percent is a whole number from 1 to 100'],
+    [['deploy', 'fraud', 'fraud@2', '--expected-revision', 'latest'], 'expected a revision number like 3 (0 for an endpoint that has none yet)'],
+    [['promote', 'fraud', 'Fraud@2'], 'got "Fraud@2": model names are 2–63 characters'],
+    [['rollback', 'fraud', '--to', '0'], "error: option '--to <revision>' argument '0' is invalid. expected a revision number like 3"],
+    [['revisions'], "error: missing required argument 'endpoint'"],
+    [['rollout', 'start', 'fraud', 'fraud@2', '--steps', '10,50'], 'the last step must be 100 (the candidate takes all traffic); got 50'],
+    [['rollout', 'start', 'fraud', 'fraud@2', '--bake', '5 minutes'], 'expected a duration like 300, 300s, 5m or 1h30m; got "5 minutes"'],
+    [['rollout', 'start', 'fraud', 'fraud@2', '--max-error-rate', '5'], 'a share is at most 1; got "5" (for 5 percent, write 5%)'],
+    [['rollout', 'start', 'fraud', 'fraud@2', '--max-p95-ratio', '0.5'], "expected a ratio from 1 to 100"],
+    [['rollout', 'start', 'fraud', 'fraud@2', '--min-requests', '0'], 'expected a whole number of requests from 1 to 10,000,000; got "0"'],
+    [['rollout', 'stop', 'fraud'], "error: unknown command 'stop'"],
+  ])('%j', async (args, message) => {
+    // An API URL nothing answers at: any request would fail with exit 1, not 2.
+    const result = await run('--api-url', 'http://127.0.0.1:9', ...args);
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('documents canaries, shadows and examples in the help of deploy', async () => {
+    const help = (await run('deploy', '--help')).stdout;
+    expect(help).toContain('Usage: modelgate deploy [options] <endpoint> <model@version>');
+    expect(help).toMatch(/keeps the rest; any\s+other canary is replaced/);
+    for (const option of ['--weight <percent>', '--shadow <model@version[:percent]>', '--no-shadow', '--reason <text>', '--expected-revision <n>']) expect(help).toContain(option);
+    expect(help).toContain('modelgate deploy fraud fraud@4 --weight 10       fraud@v4 gets 10 %, the primary keeps 90 %');
+  });
+
+  it('lists the rollout commands and documents the exit code of --watch', async () => {
+    const help = (await run('rollout', '--help')).stdout;
+    for (const command of ['start [options] <endpoint> <model@version>', 'status [options] <endpoint>', 'abort [options] <endpoint>']) expect(help).toContain(command);
+    expect((await run('rollout', 'status', '--help')).stdout).toMatch(/exit 3 when it is rolled\s+back or aborted/);
   });
 });
 
@@ -191,6 +225,14 @@ describe('reportFailure', () => {
     const { stderr, context } = capture();
     expect(reportFailure(new ModelgateApiError(problem), context)).toBe(EXIT_FAILURE);
     expect(stderr.text).toBe('error: body.tags.0: too long\n');
+  });
+
+  it("gives a CliError's own exit code: 3 for a rollout that did not complete", () => {
+    const { stderr, context } = capture();
+    const error = new CliError('the rollout of fraud@v2 on fraud did not complete: rolled back: p95 48 ms > 1.5 × baseline 20 ms', { exitCode: EXIT_ROLLOUT_NOT_COMPLETED });
+    expect(reportFailure(error, context)).toBe(3);
+    expect(stderr.text).toBe('error: the rollout of fraud@v2 on fraud did not complete: rolled back: p95 48 ms > 1.5 × baseline 20 ms\n');
+    expect(reportFailure(new CliError('no such file'), capture().context)).toBe(EXIT_FAILURE);
   });
 
   it('gives exit 1 for an API that does not answer, saying where it looked', () => {

@@ -8,8 +8,20 @@ import { createAdminUser, type CreateAdminOptions } from './commands/create-admi
 import { login, type LoginOptions } from './commands/login.js';
 import { logout, type LogoutOptions } from './commands/logout.js';
 import { listModels, showModel, showVersion } from './commands/registry-reads.js';
+import { abortRollout, showRolloutStatus, startRollout, type AbortRolloutOptions, type RolloutStatusOptions } from './commands/rollouts.js';
+import { deploy, listRevisions, promote, rollback, type DeployOptions, type PromoteOptions, type RollbackOptions } from './commands/routing.js';
 import { uploadModel, type UploadModelOptions } from './commands/upload-model.js';
 import { whoAmI } from './commands/whoami.js';
+import { parseBakeDuration, parseMaxErrorRate, parseMaxP95Ratio, parseMinRequests, parseRolloutSteps, type RolloutOptions } from './routing/rollout-arguments.js';
+import {
+  collectShadowTarget,
+  parseExpectedRevision,
+  parseRevisionNumber,
+  parseVersionNumber,
+  parseVersionReference,
+  parseWholePercent,
+  type VersionReference,
+} from './routing/routing-arguments.js';
 import { collectTag, parseMetricsOption } from './upload/upload-metadata.js';
 
 /** `--api-url`: checked here so a typo is a usage error, not a failed connection. */
@@ -24,19 +36,33 @@ export function parseApiUrl(value: string): string {
   return value;
 }
 
-/** A version number as the API numbers them; `v3` is accepted too, since that is how they are printed. */
-export function parseVersionNumber(value: string): number {
-  const digits = value.replace(/^v/i, '');
-  const version = Number(digits);
-  if (!/^\d+$/.test(digits) || !Number.isSafeInteger(version) || version < 1) {
-    throw new InvalidArgumentError('expected a version number like 3');
-  }
-  return version;
-}
-
 const globalsOf = (command: Command) => command.optsWithGlobals<GlobalOptions>();
 // Commander passes the previous value as a second argument, which parseExpiry would take for "now".
 const expiryArgument = (value: string) => parseExpiry(value);
+
+// Options are objects commander fills in, so each command gets its own.
+const versionArgument = (description: string) => new Argument('<model@version>', description).argParser(parseVersionReference);
+const expectedRevisionOption = () =>
+  new Option(
+    '--expected-revision <n>',
+    'change the endpoint only if it is still at revision n (0: it has none), else fail (for scripts; default: the revision it is at when read, just before)',
+  ).argParser(parseExpectedRevision);
+const reasonOption = (description: string) => new Option('--reason <text>', description);
+const REVISION_REASON = 'why, kept with the revision and in the audit log (default: what changed, in words)';
+
+const DEPLOY_EXAMPLES = `
+Examples:
+  modelgate deploy fraud fraud@3                   fraud@v3 takes all traffic
+  modelgate deploy fraud fraud@4 --weight 10       fraud@v4 gets 10 %, the primary keeps 90 %
+  modelgate deploy fraud fraud@4 --weight 10 --shadow fraud@5:25 --reason "retrained on November data"
+
+A change made by hand (deploy, promote, rollback) stops a running rollout of the endpoint.`;
+
+const ROLLOUT_START_EXAMPLES = `
+Examples:
+  modelgate rollout start fraud fraud@4                                   10 → 50 → 100 %, 5 minutes a step
+  modelgate rollout start fraud fraud@4 --steps 5,25,50,100 --bake 10m --max-error-rate 0.5%
+  modelgate rollout status fraud --watch && echo "fraud@v4 serves all traffic"`;
 
 function signInHelp(context: CliContext): string {
   return `
@@ -56,7 +82,7 @@ Signing in:
  */
 export function buildProgram(context: CliContext, version: string): Command {
   const program = new Command('modelgate')
-    .description('Upload ONNX models to Modelgate, look at what its registry holds, and manage sign-in and API keys.')
+    .description('Upload ONNX models to Modelgate, look at what its registry holds, route traffic to versions (canaries, progressive rollouts), and manage sign-in and API keys.')
     .version(version, '-V, --version', 'print the CLI version')
     .addOption(
       new Option('--api-url <url>', `where the Modelgate API answers (default: the API you signed in to, else ${DEFAULT_API_URL})`)
@@ -132,6 +158,99 @@ export function buildProgram(context: CliContext, version: string): Command {
     .addArgument(new Argument('<version>', 'version number').argParser(parseVersionNumber))
     .action((model: string, versionNumber: number, _options: unknown, command: Command) =>
       withApiAccess(globalsOf(command), context, (access) => showVersion(model, versionNumber, access, globalsOf(command), context)),
+    );
+
+  program
+    .command('deploy')
+    .description('route traffic to a version as a new revision: all of it, or with --weight a canary next to the current primary')
+    .argument('<endpoint>', 'endpoint name')
+    .addArgument(versionArgument('the version to deploy, e.g. fraud@3'))
+    .addOption(
+      new Option(
+        '--weight <percent>',
+        'a canary: the version gets this share (1–100) and the primary (the version with the most traffic now) keeps the rest; any other canary is replaced. Without it (or 100) the version takes all traffic',
+      ).argParser(parseWholePercent),
+    )
+    .option(
+      '--shadow <model@version[:percent]>',
+      "also copy this percent (default 100) of requests to a version whose answers are compared, never returned; repeat for more. Replaces the active revision's shadows",
+      collectShadowTarget,
+    )
+    .option('--no-shadow', "drop the active revision's shadows (without --shadow or --no-shadow they are kept)")
+    .addOption(reasonOption(REVISION_REASON))
+    .addOption(expectedRevisionOption())
+    .addHelpText('after', DEPLOY_EXAMPLES)
+    .action((endpoint: string, target: VersionReference, options: DeployOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => deploy(endpoint, target, options, access, globalsOf(command), context)),
+    );
+
+  program
+    .command('promote')
+    .description('send all traffic to one version, as a new revision (admins); shadows are dropped')
+    .argument('<endpoint>', 'endpoint name')
+    .addArgument(versionArgument('the version to promote, e.g. fraud@3'))
+    .addOption(reasonOption(REVISION_REASON))
+    .addOption(expectedRevisionOption())
+    .action((endpoint: string, target: VersionReference, options: PromoteOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => promote(endpoint, target, options, access, globalsOf(command), context)),
+    );
+
+  program
+    .command('rollback')
+    .description("go back to the previous revision's routes and shadows (or those of --to), as a new revision (admins)")
+    .argument('<endpoint>', 'endpoint name')
+    .addOption(new Option('--to <revision>', 'the revision to go back to, as `modelgate revisions` numbers them (default: the one before the active one)').argParser(parseRevisionNumber))
+    .addOption(reasonOption(REVISION_REASON))
+    .addOption(expectedRevisionOption())
+    .action((endpoint: string, options: RollbackOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => rollback(endpoint, options, access, globalsOf(command), context)),
+    );
+
+  program
+    .command('revisions')
+    .description("an endpoint's routing history, newest first: kind, routes, shadows, reason, who and when; the active one marked")
+    .argument('<endpoint>', 'endpoint name')
+    .action((endpoint: string, _options: unknown, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => listRevisions(endpoint, access, globalsOf(command), context)),
+    );
+
+  const rollout = program
+    .command('rollout')
+    .description('progressive rollouts: a version gets more of the traffic step by step, rolled back automatically when its guardrails fail');
+
+  rollout
+    .command('start')
+    .description("start a rollout: the candidate gets each step's share of the traffic for at least the bake time, while its error rate and p95 are compared with the baseline (the version with the most traffic now)")
+    .argument('<endpoint>', 'endpoint name')
+    .addArgument(versionArgument('the candidate version, e.g. fraud@3'))
+    .option('--steps <percents>', "the candidate's share at each step, increasing, ending at 100 (default: 10,50,100)", parseRolloutSteps)
+    .option('--bake <duration>', 'least time each step runs before it may advance: 300, 300s, 5m, 1h30m (default: 5m)', parseBakeDuration)
+    .option('--max-error-rate <rate>', "roll back when a larger share of the candidate's requests fail: 1% or 0.01 (default: 1%)", parseMaxErrorRate)
+    .option('--max-p95-ratio <ratio>', "roll back when the candidate's p95 exceeds this multiple of the baseline's (default: 1.5)", parseMaxP95Ratio)
+    .option('--min-requests <count>', 'requests the candidate must answer in a step before it is judged (default: 100)', parseMinRequests)
+    .addOption(reasonOption('why, kept with the revision the rollout starts with and in the audit log (default: the steps in words)'))
+    .addOption(expectedRevisionOption())
+    .addHelpText('after', ROLLOUT_START_EXAMPLES)
+    .action((endpoint: string, target: VersionReference, options: RolloutOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => startRollout(endpoint, target, options, access, globalsOf(command), context)),
+    );
+
+  rollout
+    .command('status')
+    .description('the running rollout, else the latest: candidate against baseline, step, time in step against the bake, the last check in words, the guardrails')
+    .argument('<endpoint>', 'endpoint name')
+    .option('--watch', 'read it again every 2 s and redraw it until it ends (a line per change when stdout is not a terminal); exit 3 when it is rolled back or aborted')
+    .action((endpoint: string, options: RolloutStatusOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => showRolloutStatus(endpoint, options, access, globalsOf(command), context)),
+    );
+
+  rollout
+    .command('abort')
+    .description('stop the running rollout: the endpoint routes as it did before the rollout began (a new revision); shows the routes now')
+    .argument('<endpoint>', 'endpoint name')
+    .addOption(reasonOption("why it was stopped, kept in the rollout's outcome and the revision it writes"))
+    .action((endpoint: string, options: AbortRolloutOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => abortRollout(endpoint, options, access, globalsOf(command), context)),
     );
 
   program

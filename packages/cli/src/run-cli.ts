@@ -11,6 +11,7 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 /** The command line itself was wrong (commander's errors). */
 export const EXIT_USAGE = 2;
+export { EXIT_ROLLOUT_NOT_COMPLETED } from './cli-error.js';
 
 const cliVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -39,7 +40,11 @@ export function reportFailure(error: unknown, context: CliContext): number {
     report([error.message, `  is the API running there? Point --api-url or MODELGATE_API_URL at it.`]);
     return EXIT_FAILURE;
   }
-  if (error instanceof CliError || error instanceof ModelFileError) {
+  if (error instanceof CliError) {
+    report([error.message]);
+    return error.exitCode;
+  }
+  if (error instanceof ModelFileError) {
     report([error.message]);
     return EXIT_FAILURE;
   }

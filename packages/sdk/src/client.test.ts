@@ -135,6 +135,36 @@ describe('the methods added for users, keys, revisions and audit', () => {
   });
 });
 
+describe('the rollout methods', () => {
+  it('call the routes the API serves, with encoded names and the bodies given', async () => {
+    const { client, requests } = recordingClient(() => new Response('{"items":[]}'));
+    await client.startRollout('fraud', { model: 'fraud', version: 2, steps: [10, 50, 100], bakeSeconds: 60, expectedRevision: 4, reason: 'v2 retrained' });
+    await client.listRollouts('fraud');
+    await client.getRollout('fraud', 'r/1');
+    await client.abortRollout('fraud', 'r1', { reason: 'p95 looks off' });
+    await client.abortRollout('fraud detector', 'r2');
+    expect(requests.map((request) => `${request.method} ${request.url.replace('http://api.test', '')}`)).toEqual([
+      'POST /v1/endpoints/fraud/rollouts',
+      'GET /v1/endpoints/fraud/rollouts',
+      'GET /v1/endpoints/fraud/rollouts/r%2F1',
+      'POST /v1/endpoints/fraud/rollouts/r1/abort',
+      'POST /v1/endpoints/fraud%20detector/rollouts/r2/abort',
+    ]);
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({ model: 'fraud', version: 2, steps: [10, 50, 100], bakeSeconds: 60, expectedRevision: 4, reason: 'v2 retrained' });
+    expect(JSON.parse(requests[3]?.body ?? '')).toEqual({ reason: 'p95 looks off' });
+    // The API's body schema is strict and wants an object even without a reason.
+    expect(JSON.parse(requests[4]?.body ?? '')).toEqual({});
+  });
+
+  it("turns a 409 (one is running already) into a ModelgateApiError with the API's detail", async () => {
+    const problem = { type: 't', title: 'Conflict', status: 409, detail: 'endpoint "fraud" already has a rollout running', code: 'conflict' };
+    const { client } = recordingClient(() => new Response(JSON.stringify(problem), { status: 409 }));
+    const error = await client.startRollout('fraud', { model: 'fraud', version: 2, expectedRevision: 4 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelgateApiError);
+    expect(error).toMatchObject({ status: 409, message: 'endpoint "fraud" already has a rollout running', problem: { code: 'conflict' } });
+  });
+});
+
 describe('the metrics methods', () => {
   it('ask for a range with ISO instants and a step, or for the defaults', async () => {
     const { client, requests } = recordingClient(() => new Response('{"series":[]}'));

@@ -1,4 +1,5 @@
 import type {
+  AbortRolloutBody,
   ApiKey,
   ApiKeyList,
   AuditList,
@@ -21,6 +22,9 @@ import type {
   PromoteBody,
   RevisionList,
   RollbackBody,
+  Rollout,
+  RolloutList,
+  StartRolloutBody,
   UpdateUserBody,
   UpdateVersionBody,
   User,
@@ -152,6 +156,29 @@ export class ModelgateClient {
   /** The endpoint's revisions, newest first. */
   listRevisions(endpoint: string): Promise<RevisionList> {
     return this.request('GET', ['v1', 'endpoints', endpoint, 'revisions']);
+  }
+
+  /**
+   * Starts a progressive rollout of one version (data scientists and admins): it gets `steps`
+   * percent of the traffic in turn while guardrails compare it with the baseline. 409 while
+   * another rollout of the endpoint is running.
+   */
+  startRollout(endpoint: string, body: StartRolloutBody): Promise<Rollout> {
+    return this.request('POST', ['v1', 'endpoints', endpoint, 'rollouts'], { body });
+  }
+
+  /** The endpoint's rollouts, newest first, running or ended. */
+  listRollouts(endpoint: string): Promise<RolloutList> {
+    return this.request('GET', ['v1', 'endpoints', endpoint, 'rollouts']);
+  }
+
+  getRollout(endpoint: string, id: string): Promise<Rollout> {
+    return this.request('GET', ['v1', 'endpoints', endpoint, 'rollouts', id]);
+  }
+
+  /** Stops a running rollout, with an optional reason; 409 when it is not running. */
+  abortRollout(endpoint: string, id: string, body: AbortRolloutBody = {}): Promise<Rollout> {
+    return this.request('POST', ['v1', 'endpoints', endpoint, 'rollouts', id, 'abort'], { body });
   }
 
   predict(endpoint: string, body: PredictRequest, options: PredictOptions = {}): Promise<PredictResponse> {

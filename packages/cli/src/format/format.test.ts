@@ -1,6 +1,6 @@
 import type { Signature } from '@modelgate/contracts';
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatSpeed, percentOf, shortSha256 } from './quantities.js';
+import { formatBytes, formatCount, formatDuration, formatMilliseconds, formatRate, formatSpeed, percentOf, shortSha256 } from './quantities.js';
 import { formatShape, formatSignatureTable } from './signature.js';
 import { colourWanted, createStyle } from './style.js';
 import { formatFields, formatTable } from './table.js';
@@ -76,6 +76,26 @@ describe('quantities', () => {
     expect(percentOf(999_999, 1_000_000)).toBe(99);
     expect(percentOf(632, 632)).toBe(100);
     expect(percentOf(0, 0)).toBe(100);
+  });
+
+  it('formats durations with their two largest units', () => {
+    expect(formatDuration(0)).toBe('0s');
+    expect(formatDuration(45)).toBe('45s');
+    expect(formatDuration(300)).toBe('5m');
+    expect(formatDuration(72.4)).toBe('1m 12s');
+    expect(formatDuration(7_500)).toBe('2h 5m');
+    expect(formatDuration(3_600 + 59)).toBe('1h');
+    expect(formatDuration(3 * 86_400 + 4 * 3_600 + 60)).toBe('3d 4h');
+    expect(formatDuration(-3)).toBe('0s');
+  });
+
+  it('formats rates, latencies and counts as the API words them', () => {
+    expect(formatRate(0.01)).toBe('1 %');
+    expect(formatRate(0.005)).toBe('0.5 %');
+    expect(formatRate(3 / 1204)).toBe('0.25 %');
+    expect(formatMilliseconds(2.44)).toBe('2.4 ms');
+    expect(formatMilliseconds(48.4)).toBe('48 ms');
+    expect(formatCount(1204)).toBe('1,204');
   });
 
   it('shortens a sha256', () => {
