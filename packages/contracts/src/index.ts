@@ -11,3 +11,4 @@ export * from './auth.js';
 export * from './permissions.js';
 export * from './metrics.js';
 export * from './rollouts.js';
+export * from './routing.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { Channel, DeploymentEvent, EndpointConfig, ProblemCode, type Signature } from '@modelgate/contracts';
+import { Channel, chooseRoute, DeploymentEvent, EndpointConfig, ProblemCode, stickyFraction, type Signature } from '@modelgate/contracts';
 import type { Db } from '@modelgate/db';
 import { ProblemException } from '../common/problem.exception.js';
 import { DB } from '../infrastructure/database.module.js';
@@ -78,13 +78,7 @@ export class EndpointRoutingService implements OnModuleInit {
       }
       return pinned;
     }
-    const fraction = routingKey === undefined ? Math.random() : stickyFraction(routingKey);
-    let ticket = fraction * routed.routes.reduce((sum, route) => sum + route.weight, 0);
-    for (const route of routed.routes) {
-      ticket -= route.weight;
-      if (ticket < 0) return route;
-    }
-    return routed.routes[routed.routes.length - 1]!;
+    return chooseRoute(routed.routes, routingKey === undefined ? Math.random() : stickyFraction(routingKey));
   }
 
   private async load(name: string): Promise<RoutedEndpoint> {
@@ -133,21 +127,3 @@ export function findRoutedVersion(routed: RoutedEndpoint, version: string): Rout
   return routed.routes.find((route) => String(route.version) === version.trim());
 }
 
-/**
- * A routing key's place in [0, 1): FNV-1a over its UTF-16 code units, then a murmur3 finaliser so
- * similar keys ("user-1", "user-2") spread evenly. Routes keep their order within a revision, so
- * a key lands on the same version for as long as the weights do not change.
- */
-export function stickyFraction(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < key.length; index++) {
-    hash ^= key.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return (hash >>> 0) / 2 ** 32;
-}
