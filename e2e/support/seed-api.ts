@@ -47,10 +47,11 @@ export class SeedApi {
     return answer.body;
   }
 
-  async upload(model: string, file: string, metadata?: Record<string, unknown>): Promise<{ version: number }> {
+  /** `file`: a path, or the bytes themselves (a `modelVariant`). */
+  async upload(model: string, file: string | Uint8Array, metadata?: Record<string, unknown>): Promise<{ version: number }> {
     const form = new FormData();
     if (metadata) form.set('metadata', JSON.stringify(metadata));
-    form.set('file', new Blob([await readFile(file)]), 'model.onnx');
+    form.set('file', new Blob([typeof file === 'string' ? await readFile(file) : new Uint8Array(file)]), 'model.onnx');
     return this.expect('POST', `/v1/models/${model}/versions`, form);
   }
 

@@ -191,7 +191,7 @@ test.describe('a data scientist creating an endpoint', () => {
     const canary = page.getByRole('region', { name: 'Deploy a canary' });
     await expect(canary).toContainText('A canary needs a primary to split from.');
     await expect(canary).toContainText('only admins can do');
-    await expect(page.getByRole('button', { name: 'Roll back' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Roll back', exact: true })).toBeDisabled();
 
     // The name is taken now: the API's refusal shows in place.
     await page.goto('/endpoints');

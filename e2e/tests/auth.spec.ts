@@ -91,7 +91,7 @@ test.describe('a viewer', () => {
     await expect(page.getByRole('button', { name: 'Archive version' })).toBeDisabled();
     await expect(page.getByRole('button', { name: 'Edit details' })).toBeDisabled();
     await page.goto('/endpoints/e2e-viewer');
-    await expect(page.getByRole('button', { name: 'Roll back' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Roll back', exact: true })).toBeDisabled();
     await expect(page.getByRole('button', { name: 'Deploy a canary' })).toBeDisabled();
     await expect(page.getByRole('form', { name: 'Deploy a canary' })).toHaveCount(0);
     await expect(page.getByRole('region', { name: 'Deploy a canary' }).getByText(reason)).toBeVisible();
@@ -139,12 +139,12 @@ test.describe('a canary by a data scientist, rolled back by an admin', () => {
 
     await page.goto(`/endpoints/${endpoint}`);
     // Rolling back is an admin's call: the button is there, disabled, with the reason.
-    await expect(page.getByRole('button', { name: 'Roll back' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Roll back', exact: true })).toBeDisabled();
     await expect(page.getByText('only admins can roll back an endpoint')).toBeVisible();
 
     const form = page.getByRole('form', { name: 'Deploy a canary' });
-    await form.getByLabel('Model').selectOption(model);
-    await expect(form.getByLabel('Version')).toHaveValue('2');
+    await form.getByLabel('Model', { exact: true }).selectOption(model);
+    await expect(form.getByLabel('Version', { exact: true })).toHaveValue('2');
     // More than half away from the primary is an admin's promote: refused before sending.
     await form.getByRole('spinbutton', { name: 'Canary weight (%)' }).fill('60');
     await expect(form.getByText(/data scientists can send at most 50 % away from the primary e2e-canary-model@v1/)).toBeVisible();
@@ -160,16 +160,18 @@ test.describe('a canary by a data scientist, rolled back by an admin', () => {
     await expect(split.getByRole('link', { name: `${model}@v2` })).toBeVisible();
     await expect(split.getByText('90%')).toBeVisible();
     await expect(split.getByText('10%')).toBeVisible();
-    const history = page.getByRole('region', { name: 'Revision history' });
-    await expect(history.getByRole('row', { name: /#2 active canary/ })).toContainText('try the forest on a tenth');
-    await expect(history.getByRole('row', { name: /#2 active canary/ })).toContainText(USERS.dataScientist.email);
+    const second = page.getByRole('region', { name: 'Revision history' }).getByRole('article', { name: 'Revision 2', exact: true });
+    await expect(second).toContainText('active');
+    await expect(second).toContainText('canary');
+    await expect(second).toContainText('try the forest on a tenth');
+    await expect(second).toContainText(USERS.dataScientist.email);
   });
 
   test('the admin rolls back from the endpoint page after confirming what changes', async ({ page }) => {
     await page.goto(`/endpoints/${endpoint}`);
     await signInThroughForm(page, 'admin');
 
-    await page.getByRole('button', { name: 'Roll back' }).click();
+    await page.getByRole('button', { name: 'Roll back', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: `Roll back ${endpoint} to revision 1?` });
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText(`Now · revision 2`);
@@ -180,8 +182,10 @@ test.describe('a canary by a data scientist, rolled back by an admin', () => {
     await dialog.getByRole('button', { name: 'Roll back to revision 1' }).click();
     await expect(dialog).toBeHidden();
 
-    const history = page.getByRole('region', { name: 'Revision history' });
-    await expect(history.getByRole('row', { name: /#3 active rollback/ })).toContainText('forest answers differently');
+    const third = page.getByRole('region', { name: 'Revision history' }).getByRole('article', { name: 'Revision 3', exact: true });
+    await expect(third).toContainText('active');
+    await expect(third).toContainText('rollback');
+    await expect(third).toContainText('forest answers differently');
     const split = page.getByRole('region', { name: 'Traffic split' });
     await expect(split.getByText('100%')).toBeVisible();
     await expect(split.getByRole('link', { name: `${model}@v2` })).toHaveCount(0);

@@ -12,6 +12,7 @@ import type {
   ModelVersion,
   Problem,
   RevisionList,
+  RolloutList,
   UserList,
   WhoAmI,
 } from '@modelgate/contracts';
@@ -60,6 +61,9 @@ export const getEndpoint = (endpoint: string) => request<Endpoint>(`/v1/endpoint
 
 export const getRevisions = (endpoint: string) =>
   request<RevisionList>(`/v1/endpoints/${segment(endpoint)}/revisions`);
+
+/** The endpoint's progressive rollouts, newest first (at most one running). */
+export const getRollouts = (endpoint: string) => request<RolloutList>(`/v1/endpoints/${segment(endpoint)}/rollouts`);
 
 /** Latency and traffic per version over the named range, ending now. */
 export const getEndpointMetrics = (endpoint: string, range: MetricsRange) =>

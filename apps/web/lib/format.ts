@@ -45,3 +45,12 @@ export function formatDuration(ms: number): string {
 export function pluralize(count: number, singular: string, plural = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : plural}`;
 }
+
+/** A stretch of time as a clock reads it: `45 s`, `4 min 05 s`, `1 h 02 min`. */
+export function formatElapsed(seconds: number): string {
+  const whole = Math.max(0, Math.floor(seconds));
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+  const hours = Math.floor(whole / 3600);
+  return `${hours} h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')} min`;
+}

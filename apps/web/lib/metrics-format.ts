@@ -51,3 +51,21 @@ export function formatCount(count: number): string {
 function trim(value: number, digits: number): string {
   return String(Number(value.toFixed(digits)));
 }
+
+/**
+ * The share of shadow answers that agreed with the caller's: `100 %`, `99.5 %`, `0 %`. Rounded
+ * down, so one disagreement in a thousand never reads as a perfect `100 %`.
+ */
+export function formatAgreement(share: number | null | undefined): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return NONE;
+  if (share >= 1) return '100 %';
+  return `${trim(Math.floor(share * 1000) / 10, 1)} %`;
+}
+
+/** The largest absolute difference between two answers' values: `0`, `0.0031`, `2.4e-7`, `12.5`. */
+export function formatAbsDiff(diff: number | null | undefined): string {
+  if (diff === null || diff === undefined || !Number.isFinite(diff)) return NONE;
+  if (diff === 0) return '0';
+  if (diff < 0.001) return diff.toExponential(1);
+  return String(Number(diff.toPrecision(3)));
+}

@@ -6,19 +6,27 @@ import {
   decideSplit,
   type DeployBody,
   type Endpoint,
-  type ModelDetail,
   type Problem,
   primaryOf,
   type Revision,
 } from '@modelgate/contracts';
 import { useRouter } from 'next/navigation';
-import { type FormEvent, useEffect, useId, useState, useTransition } from 'react';
+import { type FormEvent, useId, useState, useTransition } from 'react';
 import { buttonClasses } from '@/components/button';
 import { Field, fieldAria, inputClasses } from '@/components/form-field';
 import { NotAllowedButton, NotAllowedReason } from '@/components/not-allowed';
 import { ProblemAlert } from '@/components/problem-alert';
+import { RouteSummary } from '@/components/route-summary';
 import { useCan, useSession } from '@/components/session-provider';
-import { callApi, endpointPath, PROXY_BASE } from '@/lib/browser-api';
+import { callApi, endpointPath } from '@/lib/browser-api';
+import { StopsRunningRollout } from './endpoint-rollouts';
+import { versionLabel } from './metrics-series';
+import { RoutingChanges } from './routing-changes';
+import { diffRouting, type Routing } from './routing-diff';
+import { RoutingProblemAlert } from './routing-problem-alert';
+import { type ShadowDraft, ShadowFields, shadowPercentError } from './shadow-fields';
+import { SplitBar } from './split-bar';
+import { useDeployableVersions, versionKey, versionsExcept } from './use-deployable-versions';
 
 interface DeployCanaryProps {
   endpoint: string;
@@ -27,20 +35,13 @@ interface DeployCanaryProps {
   models: string[];
 }
 
-/** A version that can be deployed: validated, not archived. */
-interface DeployableVersion {
-  version: number;
-  label: string;
-}
-
-type VersionsState = { status: 'loading' } | { status: 'loaded'; versions: DeployableVersion[] } | { status: 'failed'; problem: Problem };
-
 const DEFAULT_WEIGHT = 10;
 
 /**
- * Sends a share of the traffic to another version while the primary keeps the rest: the
- * smallest useful routing change. Data scientists may send at most half the traffic away from
- * the primary (contracts' decideSplit, which the API applies too); admins any share.
+ * Sends a share of the traffic to another version while the primary keeps the rest, with shadow
+ * copies to other versions: the everyday routing change. Data scientists may send at most half
+ * the traffic away from the primary (contracts' decideSplit, which the API applies too); admins
+ * any share. The resulting split is drawn, with its difference from the active one, before sending.
  */
 export function DeployCanary({ endpoint, active, models }: DeployCanaryProps) {
   const session = useSession();
@@ -78,10 +79,12 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
   const router = useRouter();
   const { user } = useSession();
   const [model, setModel] = useState(primary.model);
-  const versions = useDeployableVersions(model, primary);
-  const [version, setVersion] = useState<number>();
+  const versions = useDeployableVersions(model);
+  const [chosen, setChosen] = useState<number>();
   const [weight, setWeight] = useState(DEFAULT_WEIGHT);
   const [weightText, setWeightText] = useState(String(DEFAULT_WEIGHT));
+  const [shadows, setShadows] = useState<ShadowDraft[]>(() => shadowDraftsOf(active));
+  const [shadowsOf, setShadowsOf] = useState(active.number);
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<Problem>();
   const [deployed, setDeployed] = useState<string>();
@@ -89,25 +92,44 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
   const [, startTransition] = useTransition();
   const sliderId = useId();
 
-  // The newest deployable version of the chosen model is the likeliest canary.
-  const choices = versions.status === 'loaded' ? versions.versions : [];
-  useEffect(() => {
-    if (versions.status === 'loaded') setVersion(versions.versions[0]?.version);
-  }, [versions]);
+  // A new active revision (this deploy, someone else's, a rollout step): start from its shadows.
+  if (shadowsOf !== active.number) {
+    setShadowsOf(active.number);
+    setShadows(shadowDraftsOf(active));
+  }
 
-  const primaryLabel = `${primary.model}@v${primary.version}`;
-  const canaryLabel = version === undefined ? undefined : `${model}@v${version}`;
+  // The newest deployable version of the chosen model other than the primary is the likeliest canary.
+  const choices = versionsExcept(versions, new Set([versionKey(primary)]));
+  const version = choices.some((choice) => choice.version === chosen) ? chosen : choices[0]?.version;
+
+  const primaryLabel = versionLabel(primary);
+  const canaryLabel = version === undefined ? undefined : versionLabel({ model, version });
   const weightError = Number.isInteger(weight) && weight >= 1 && weight <= 99 ? undefined : 'A whole number from 1 to 99: the primary keeps the rest';
   const split = decideSplit(
     user.role,
-    active.routes.map((route) => ({ version: route.versionId, weight: route.weight, label: `${route.model}@v${route.version}` })),
+    active.routes.map((route) => ({ version: route.versionId, weight: route.weight, label: versionLabel(route) })),
     [
       { version: primary.versionId, weight: 100 - weight, label: primaryLabel },
       { version: canaryLabel ?? 'canary', weight },
     ],
   );
-  // Shadows keep mirroring as before, except onto the version that now gets real traffic.
-  const keptShadows = active.shadows.filter((shadow) => !(shadow.model === model && shadow.version === version));
+
+  const routed = new Set([versionKey(primary), ...(version === undefined ? [] : [versionKey({ model, version })])]);
+  // A version that now gets live traffic cannot be a shadow as well: it is left out of the shadows.
+  const keptShadows = shadows.filter((shadow) => !routed.has(versionKey(shadow)));
+  const shadowsValid = keptShadows.every((shadow) => !shadowPercentError(shadow.percentText));
+  // The split this form would deploy; the canary's id is a stand-in (the API resolves model and version).
+  const proposed: Routing | undefined =
+    version === undefined || weightError || !shadowsValid
+      ? undefined
+      : {
+          routes: [
+            { versionId: primary.versionId, model: primary.model, version: primary.version, weight: 100 - weight },
+            { versionId: versionKey({ model, version }), model, version, weight },
+          ],
+          shadows: keptShadows.map((shadow) => ({ versionId: versionKey(shadow), model: shadow.model, version: shadow.version, percent: Number(shadow.percentText) })),
+        };
+  const changes = proposed ? diffRouting(active, proposed) : [];
 
   function changeWeight(text: string) {
     setWeightText(text);
@@ -119,13 +141,10 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
     event.preventDefault();
     setProblem(undefined);
     setDeployed(undefined);
-    if (version === undefined || weightError || !split.allowed) return;
+    if (!proposed || version === undefined || !split.allowed || changes.length === 0) return;
     const body: DeployBody = {
-      routes: [
-        { model: primary.model, version: primary.version, weight: 100 - weight },
-        { model, version, weight },
-      ],
-      shadows: keptShadows.map((shadow) => ({ model: shadow.model, version: shadow.version, percent: shadow.percent })),
+      routes: proposed.routes.map((route) => ({ model: route.model, version: route.version, weight: route.weight })),
+      shadows: proposed.shadows.map((shadow) => ({ model: shadow.model, version: shadow.version, percent: shadow.percent })),
       expectedRevision: active.number,
       ...(reason.trim() ? { reason: reason.trim() } : {}),
     };
@@ -142,7 +161,7 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
     startTransition(() => router.refresh());
   }
 
-  const canSubmit = version !== undefined && !weightError && split.allowed && !saving;
+  const canSubmit = proposed !== undefined && split.allowed && changes.length > 0 && !saving;
   return (
     <form onSubmit={submit} noValidate aria-label="Deploy a canary" className="grid gap-5 rounded-xl border border-zinc-200 bg-white p-5 shadow-xs sm:p-6">
       <p className="text-sm text-zinc-600">
@@ -168,7 +187,7 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
             id="canary-version"
             value={version ?? ''}
             disabled={choices.length === 0}
-            onChange={(event) => setVersion(Number(event.target.value))}
+            onChange={(event) => setChosen(Number(event.target.value))}
             className={inputClasses(false, 'font-mono')}
             {...fieldAria('canary-version', versions.status === 'loaded' && choices.length === 0, undefined)}
           >
@@ -217,22 +236,23 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
         <NotAllowedReason id="canary-weight-limit" reason={split.reason} className="-mt-3 text-sm text-red-700" />
       ) : null}
 
-      {canaryLabel && !weightError ? (
-        <div className="rounded-lg bg-zinc-50 px-4 py-3 text-sm">
+      <ShadowFields models={models} defaultModel={primary.model} shadows={shadows} onChange={setShadows} routed={routed} />
+
+      {proposed ? (
+        <div className="grid gap-3 rounded-lg bg-zinc-50 px-4 py-3 text-sm">
           <p className="font-medium text-zinc-800">After deploying</p>
-          <ul className="mt-1 font-mono text-[13px] text-zinc-700">
-            <li>
-              {primaryLabel} <span className="text-zinc-500">{100 - weight}%</span>
-            </li>
-            <li>
-              {canaryLabel} <span className="text-zinc-500">{weight}%</span>
-            </li>
-            {keptShadows.map((shadow) => (
-              <li key={shadow.versionId} className="text-zinc-500">
-                {shadow.model}@v{shadow.version} shadow {shadow.percent}%
-              </li>
-            ))}
-          </ul>
+          <SplitBar routes={proposed.routes} label="After deploying" />
+          <div className="grid gap-4 sm:grid-cols-2">
+            <RouteSummary revision={proposed} />
+            <div>
+              <p className="mb-1 text-xs font-medium tracking-wide text-zinc-500 uppercase">Changes from revision {active.number}</p>
+              {changes.length > 0 ? (
+                <RoutingChanges changes={changes} label="Changes this deploy makes" />
+              ) : (
+                <p className="text-zinc-600">None: this is the active routing. Change the weight or the shadows to deploy.</p>
+              )}
+            </div>
+          </div>
         </div>
       ) : null}
 
@@ -248,7 +268,8 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
         />
       </Field>
 
-      {problem ? <ProblemAlert heading="The canary was not deployed" problem={problem} /> : null}
+      <StopsRunningRollout />
+      {problem ? <RoutingProblemAlert heading="The canary was not deployed" problem={problem} onReloaded={() => setProblem(undefined)} /> : null}
       {deployed ? (
         <p role="status" className="text-sm text-emerald-700">
           {deployed}
@@ -263,31 +284,7 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
   );
 }
 
-/** The chosen model's ready, unarchived versions, newest first, without the primary itself. */
-function useDeployableVersions(model: string, primary: Revision['routes'][number]): VersionsState {
-  const [state, setState] = useState<VersionsState>({ status: 'loading' });
-  useEffect(() => {
-    let current = true;
-    setState({ status: 'loading' });
-    callApi<ModelDetail>('GET', `${PROXY_BASE}/models/${encodeURIComponent(model)}`).then((result) => {
-      if (!current) return;
-      if (!result.ok) {
-        setState({ status: 'failed', problem: result.problem });
-        return;
-      }
-      const versions = result.data.versions
-        .filter((candidate) => candidate.status === 'ready' && !candidate.archivedAt)
-        .filter((candidate) => !(candidate.model === primary.model && candidate.version === primary.version))
-        .sort((a, b) => b.version - a.version)
-        .map((candidate) => ({
-          version: candidate.version,
-          label: `v${candidate.version}${candidate.metadata.description ? ` — ${candidate.metadata.description.slice(0, 60)}` : ''}`,
-        }));
-      setState({ status: 'loaded', versions });
-    });
-    return () => {
-      current = false;
-    };
-  }, [model, primary.model, primary.version]);
-  return state;
+/** The active revision's shadows as the form edits them. */
+function shadowDraftsOf(revision: Revision): ShadowDraft[] {
+  return revision.shadows.map((shadow) => ({ model: shadow.model, version: shadow.version, percentText: String(shadow.percent) }));
 }

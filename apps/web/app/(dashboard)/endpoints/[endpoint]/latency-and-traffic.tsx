@@ -93,7 +93,8 @@ export function LatencyAndTraffic({ endpoint, deployed, initial }: LatencyAndTra
               )}
             </EmptyState>
           )}
-          {split.shadow.some((one) => one.total.requests > 0) ? <ShadowMetrics series={split.shadow} /> : null}
+          {/* Shadows deployed now, or that got copies in the range, even before any copy arrived. */}
+          {split.shadow.some((one) => one.total.requests > 0 || one.currentWeight !== null) ? <ShadowMetrics series={split.shadow} /> : null}
         </div>
       )}
 

@@ -3,16 +3,18 @@ import { ApiErrorPanel } from '@/components/api-error-panel';
 import { Badge } from '@/components/badge';
 import { PageHeader } from '@/components/page-header';
 import { Section } from '@/components/section';
-import { getEndpoint, getEndpointMetrics, getModels, getRevisions, getVersion } from '@/lib/api-client';
+import { getEndpoint, getEndpointMetrics, getModels, getRevisions, getRollouts, getVersion } from '@/lib/api-client';
 import { loadFromApi } from '@/lib/load-from-api';
 import { metricsRangeOf } from '@/lib/metrics-range';
 import { versionExample } from '@/lib/predict-example';
 import { DeployCanary } from './deploy-canary';
+import { EndpointRollouts } from './endpoint-rollouts';
 import { EndpointSettings } from './endpoint-settings';
 import { LatencyAndTraffic } from './latency-and-traffic';
 import { PredictSnippet } from './predict-snippet';
-import { RevisionHistory } from './revision-history';
+import { RevisionTimeline } from './revision-timeline';
 import { RollBack } from './roll-back';
+import { RolloutPanel } from './rollout-panel';
 import { TrafficSplit } from './traffic-split';
 import { type RoutedExample, TryItConsole } from './try-it-console';
 
@@ -32,13 +34,15 @@ export async function generateMetadata({ params }: EndpointPageProps): Promise<M
 export default async function EndpointPage({ params, searchParams }: EndpointPageProps) {
   const { endpoint: name } = await params;
   const range = metricsRangeOf((await searchParams).range);
-  const metricsAskedAt = Date.now();
-  const [loaded, revisions, models, metrics] = await Promise.all([
+  // When the server asked for the metrics and rollouts: the browser's first poll comes one interval later.
+  const askedAt = Date.now();
+  const [loaded, revisions, models, metrics, rollouts] = await Promise.all([
     loadFromApi(getEndpoint(name)),
     loadFromApi(getRevisions(name)),
     loadFromApi(getModels(), { notFoundIsPage: false }),
-    // Secondary: if it fails the section says so and keeps trying from the browser.
+    // Secondary: if these fail their sections say so and keep trying from the browser.
     loadFromApi(getEndpointMetrics(name, range), { notFoundIsPage: false }),
+    loadFromApi(getRollouts(name), { notFoundIsPage: false }),
   ]);
 
   if (!loaded.ok) {
@@ -51,6 +55,7 @@ export default async function EndpointPage({ params, searchParams }: EndpointPag
   }
 
   const endpoint = loaded.data;
+  const modelNames = models.ok ? models.data.items.map((model) => model.name) : [];
   const active = endpoint.activeRevision;
   // Heaviest first: the primary's example leads, and the console can switch to a pinned version's.
   const routes = active?.routes.toSorted((a, b) => b.weight - a.weight) ?? [];
@@ -72,7 +77,7 @@ export default async function EndpointPage({ params, searchParams }: EndpointPag
   const previous = active && revisions.ok ? revisions.data.items.find((revision) => revision.number === active.number - 1) : undefined;
 
   return (
-    <>
+    <EndpointRollouts endpoint={endpoint.name} initial={rollouts} initialAt={askedAt}>
       <PageHeader
         eyebrow="Endpoint"
         title={endpoint.name}
@@ -91,19 +96,27 @@ export default async function EndpointPage({ params, searchParams }: EndpointPag
         title="Latency & traffic"
         description="Each routed version over time, live. Percentiles are of the API's own measurement, from a request's arrival to its answer."
       >
-        <LatencyAndTraffic endpoint={endpoint.name} deployed={active !== null} initial={{ range, loaded: metrics, at: metricsAskedAt }} />
+        <LatencyAndTraffic endpoint={endpoint.name} deployed={active !== null} initial={{ range, loaded: metrics, at: askedAt }} />
       </Section>
 
       <Section
         id="canary"
         title="Deploy a canary"
-        description="Try another version on a share of the traffic. Each deploy is a new revision; roll back to undo it."
+        description="Try another version on a share of the traffic, and mirror requests to shadow versions. Each deploy is a new revision; roll back to undo it."
       >
         {models.ok ? (
-          <DeployCanary endpoint={endpoint.name} active={active} models={models.data.items.map((model) => model.name)} />
+          <DeployCanary endpoint={endpoint.name} active={active} models={modelNames} />
         ) : (
           <ApiErrorPanel failure={models.failure} />
         )}
+      </Section>
+
+      <Section
+        id="rollout"
+        title="Progressive rollout"
+        description="Move traffic to a candidate step by step; a judge checks its errors and latency against the baseline at each step, then advances, promotes or rolls back on its own."
+      >
+        <RolloutPanel endpoint={endpoint.name} active={active} models={modelNames} />
       </Section>
 
       <Section id="predict" title="Try it" description={active ? 'Send a request as yourself and see what answers, or call the endpoint from code.' : undefined}>
@@ -124,13 +137,17 @@ export default async function EndpointPage({ params, searchParams }: EndpointPag
         <EndpointSettings endpoint={endpoint.name} config={endpoint.config} />
       </Section>
 
-      <Section id="revisions" title="Revision history" description="Every routing change is a new revision; none is ever rewritten.">
+      <Section
+        id="revisions"
+        title="Revision history"
+        description="Every routing change is a new revision, none is ever rewritten: who made it, why, and what it changed."
+      >
         {revisions.ok ? (
-          <RevisionHistory revisions={revisions.data.items} activeNumber={active?.number} />
+          <RevisionTimeline endpoint={endpoint.name} revisions={revisions.data.items} active={active} />
         ) : (
           <ApiErrorPanel failure={revisions.failure} />
         )}
       </Section>
-    </>
+    </EndpointRollouts>
   );
 }
