@@ -26,14 +26,18 @@ export class ShadowTraffic {
     for (const shadow of endpoint.shadows) {
       if (Math.random() * 100 >= shadow.weight) continue;
       const startedAt = performance.now();
-      answerWithin(endpoint, this.batchers.submit(endpoint, shadow, { requestId: `${requestId}:shadow:${shadow.version}`, inputs, submittedAt: startedAt })).then(
-        ({ outputs, timings }) =>
-          this.recorder.record(shadow.series, { outcome: '2xx', latencyMs: performance.now() - startedAt, ...timings, comparison: compareOutputs(served, outputs) }),
-        (error: unknown) => {
-          this.recorder.record(shadow.series, { outcome: outcomeOf(error) });
-          this.logger.debug(`shadow ${shadow.model}@v${shadow.version} of "${endpoint.name}" failed: ${(error as Error).message}`);
-        },
-      );
+      // A promise, whatever happens: nothing a shadow does may reach the caller's request.
+      Promise.resolve()
+        .then(() => answerWithin(endpoint, this.batchers.submit(endpoint, shadow, { requestId: `${requestId}:shadow:${shadow.version}`, inputs, submittedAt: startedAt })))
+        .then(
+          ({ outputs, timings }) =>
+            this.recorder.record(shadow.series, { outcome: '2xx', latencyMs: performance.now() - startedAt, ...timings, comparison: compareOutputs(served, outputs) }),
+          (error: unknown) => {
+            this.recorder.record(shadow.series, { outcome: outcomeOf(error) });
+            this.logger.debug(`shadow ${shadow.model}@v${shadow.version} of "${endpoint.name}" failed: ${(error as Error).message}`);
+          },
+        )
+        .catch((error: unknown) => this.logger.warn(`could not count a shadow answer of "${endpoint.name}": ${(error as Error).message}`));
     }
   }
 }
