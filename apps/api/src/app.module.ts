@@ -4,10 +4,13 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BatchModule } from './batch/batch.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { API_CONFIG, type ApiConfig } from './config/api-config.js';
 import { EndpointsModule } from './endpoints/endpoints.module.js';
+import { RecordsModule } from './records/records.module.js';
 import { RolloutsModule } from './rollouts/rollouts.module.js';
+import { StreamsModule } from './streams/streams.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InferenceModule } from './inference/inference.module.js';
 import { DatabaseModule } from './infrastructure/database.module.js';
@@ -48,6 +51,9 @@ export class AppModule {
         ModelsModule,
         EndpointsModule,
         RolloutsModule,
+        BatchModule,
+        StreamsModule,
+        RecordsModule,
         InferenceModule,
         OipModule,
       ],

@@ -12,3 +12,6 @@ export * from './permissions.js';
 export * from './metrics.js';
 export * from './rollouts.js';
 export * from './routing.js';
+export * from './records.js';
+export * from './batch.js';
+export * from './streams.js';

@@ -15,6 +15,10 @@ export const QueueFamily = {
   rollups: 'rollups',
   /** One queue: the job scheduler whose job judges every running rollout from the rollups. */
   rollouts: 'rollouts',
+  /** One queue: a parent job per batch file, with a child job per chunk of its rows. */
+  batch: 'batch',
+  /** One queue: scoring runs of an endpoint's pending records (a job scheduler per endpoint, runs by hand, promotion rescores). */
+  recordsScoring: 'records-scoring',
 } as const;
 export type QueueFamily = keyof typeof QueueFamily;
 
@@ -38,6 +42,8 @@ export const Channel = {
   deployments: 'deployments',
   /** Per API process: workers publish inference results straight to the process that waits. */
   replies: (processId: string) => `replies:${processId}`,
+  /** A stream binding was created, paused, resumed or deleted (StreamBindingEvent): workers start or stop its consumer. */
+  streams: 'streams',
 } as const;
 
 export const InferJobData = z.object({

@@ -69,6 +69,14 @@ const MATRIX: RouteCase[] = [
   { method: 'GET', path: '/v1/endpoints/:endpoint/rollouts', url: '/v1/endpoints/matrix/rollouts', expect: READ },
   { method: 'GET', path: '/v1/endpoints/:endpoint/rollouts/:id', url: `/v1/endpoints/matrix/rollouts/${NO_SUCH_ID}`, expect: [401, 404, 404, 404, 403, 404, 401, 401] },
   { method: 'POST', path: '/v1/endpoints/:endpoint/rollouts/:id/abort', url: `/v1/endpoints/matrix/rollouts/${NO_SUCH_ID}/abort`, body: {}, expect: MODEL_WRITERS(404) },
+  // Stream bindings: data scientists and admins create, pause, resume and delete them; readers see them.
+  { method: 'POST', path: '/v1/streams', body: {}, expect: MODEL_WRITERS(400) },
+  { method: 'GET', path: '/v1/streams', expect: READ },
+  { method: 'GET', path: '/v1/streams/:id', url: `/v1/streams/${NO_SUCH_ID}`, expect: [401, 404, 404, 404, 403, 404, 401, 401] },
+  { method: 'GET', path: '/v1/streams/:id/predictions/:key', url: `/v1/streams/${NO_SUCH_ID}/predictions/k`, expect: [401, 404, 404, 404, 403, 404, 401, 401] },
+  { method: 'POST', path: '/v1/streams/:id/pause', url: `/v1/streams/${NO_SUCH_ID}/pause`, expect: MODEL_WRITERS(404) },
+  { method: 'POST', path: '/v1/streams/:id/resume', url: `/v1/streams/${NO_SUCH_ID}/resume`, expect: MODEL_WRITERS(404) },
+  { method: 'DELETE', path: '/v1/streams/:id', url: `/v1/streams/${NO_SUCH_ID}`, expect: MODEL_WRITERS(404) },
   { method: 'GET', path: '/v1/endpoints/:endpoint/metrics', url: '/v1/endpoints/matrix/metrics', expect: READ },
   { method: 'GET', path: '/v1/metrics/overview', expect: READ },
   { method: 'POST', path: '/v1/endpoints/:endpoint/promote', url: '/v1/endpoints/matrix/promote', body: {}, expect: ADMIN_ONLY(400) },
@@ -76,8 +84,25 @@ const MATRIX: RouteCase[] = [
   // Predict: people who may change models, and the key scoped to this endpoint; not viewers, not
   // the key for another endpoint.
   { method: 'POST', path: '/v1/endpoints/:endpoint/predict', url: '/v1/endpoints/matrix/predict', body: {}, expect: [401, 403, 400, 400, 400, 403, 401, 401] },
+  // Records inbox: pushing and asking for a run like predict (a queued run answers 202); reading like
+  // the registry; the schedule like endpoint settings.
+  { method: 'POST', path: '/v1/endpoints/:endpoint/records', url: '/v1/endpoints/matrix/records', body: {}, expect: [401, 403, 400, 400, 400, 403, 401, 401] },
+  { method: 'GET', path: '/v1/endpoints/:endpoint/records', url: '/v1/endpoints/matrix/records', expect: READ },
+  { method: 'GET', path: '/v1/endpoints/:endpoint/records/:key', url: '/v1/endpoints/matrix/records/no-such-key', expect: [401, 404, 404, 404, 403, 404, 401, 401] },
+  { method: 'POST', path: '/v1/endpoints/:endpoint/records/score', url: '/v1/endpoints/matrix/records/score', expect: [401, 403, 202, 202, 202, 403, 401, 401] },
+  { method: 'GET', path: '/v1/endpoints/:endpoint/schedule', url: '/v1/endpoints/matrix/schedule', expect: READ },
+  { method: 'PUT', path: '/v1/endpoints/:endpoint/schedule', url: '/v1/endpoints/matrix/schedule', body: {}, expect: MODEL_WRITERS(400) },
+  { method: 'DELETE', path: '/v1/endpoints/:endpoint/schedule', url: '/v1/endpoints/matrix/schedule', expect: MODEL_WRITERS(404) },
   // Any caller may ask for its own async predictions; an unknown id is a 404 for everyone.
   { method: 'GET', path: '/v1/predictions/:id', url: `/v1/predictions/${NO_SUCH_ID}`, expect: [401, 404, 404, 404, 404, 404, 401, 401] },
+  // Batch files: submitting and cancelling is scoring (the predict permission; a key would need "*",
+  // as the endpoint is in the upload, not the path); readers see jobs and download results.
+  { method: 'POST', path: '/v1/batch-jobs', body: {}, expect: MODEL_WRITERS(415) },
+  { method: 'GET', path: '/v1/batch-jobs', expect: READ },
+  { method: 'GET', path: '/v1/batch-jobs/:id', url: `/v1/batch-jobs/${NO_SUCH_ID}`, expect: [401, 404, 404, 404, 403, 404, 401, 401] },
+  { method: 'GET', path: '/v1/batch-jobs/:id/results', url: `/v1/batch-jobs/${NO_SUCH_ID}/results`, expect: [401, 404, 404, 404, 403, 404, 401, 401] },
+  { method: 'GET', path: '/v1/batch-jobs/:id/failures', url: `/v1/batch-jobs/${NO_SUCH_ID}/failures`, expect: [401, 404, 404, 404, 403, 404, 401, 401] },
+  { method: 'POST', path: '/v1/batch-jobs/:id/cancel', url: `/v1/batch-jobs/${NO_SUCH_ID}/cancel`, expect: MODEL_WRITERS(404) },
   // Open Inference Protocol v2: reads like the registry, infer like predict.
   { method: 'GET', path: '/v2', expect: READ },
   { method: 'GET', path: '/v2/health/live', expect: READ },

@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+import { BatchChunkJobData, BatchMapping, BatchFileFormat, primaryOf, type Signature } from '@modelgate/contracts';
+import type { StoredRoute } from '@modelgate/db';
+import { EndpointScorer, type ScoringTarget } from '../scoring/endpoint-scorer.js';
+import { WorkerInfrastructure } from '../worker-infrastructure.js';
+import { readChunkRows, readCsvHeader } from './chunk-reader.js';
+import { failJob, failJobOverBudget, writeChunkResults, type RowResult } from './chunk-results.js';
+import { RowInputReader } from './row-inputs.js';
+
+export type ChunkOutcome = { skipped: string } | { written: number; rowsDone: number; totalRows: number };
+
+/** How a job's rows are read and scored: the same for all its chunks, so looked up once per worker. */
+interface JobPlan {
+  target: ScoringTarget;
+  format: BatchFileFormat;
+  filePath: string;
+  reader: RowInputReader;
+  header: Map<string, number> | null;
+  loadedAt: number;
+}
+
+/**
+ * A plan is kept this long: an endpoint's primary version (whose signature rows are read against)
+ * can change while its job runs, so a plan is not kept for the job's whole life.
+ */
+const PLAN_TTL_MS = 5_000;
+const PLANS_KEPT = 32;
+
+/**
+ * Scores one chunk of a batch file: reads its rows from the stored file, turns them into inputs
+ * with the job's mapping, scores them through the job's target, and writes every row's result
+ * once. Rows fail alone, with their reason and file line. A chunk of a job that is no longer
+ * running (cancelled, failed) is skipped: that is how cancelling stops the remaining chunks.
+ */
+@Injectable()
+export class BatchChunks {
+  private readonly logger = new Logger(BatchChunks.name);
+  private readonly plans = new Map<string, JobPlan>();
+
+  constructor(
+    private readonly infrastructure: WorkerInfrastructure,
+    private readonly scorer: EndpointScorer,
+  ) {}
+
+  async score(data: BatchChunkJobData): Promise<ChunkOutcome> {
+    const db = this.infrastructure.db;
+    const job = await db.batchJob.findUnique({ where: { id: data.batchJobId }, select: { status: true } });
+    if (!job) return { skipped: 'the batch job no longer exists' };
+    if (job.status !== 'running') return { skipped: `the batch job is ${job.status}` };
+    const plan = await this.planOf(data);
+    if (!plan) return { skipped: 'the endpoint was deleted' };
+
+    const rows = await readChunkRows(plan.filePath, plan.format, data);
+    const results: RowResult[] = new Array(rows.length);
+    const toScore: { index: number; inputs: Record<string, unknown> }[] = [];
+    rows.forEach((row, index) => {
+      const inputs = 'error' in row ? { ok: false as const, error: row.error } : 'fields' in row ? plan.reader.fromCsv(plan.header!, row.fields) : plan.reader.fromJson(row.object);
+      if (inputs.ok) toScore.push({ index, inputs: inputs.inputs });
+      else results[index] = { row: data.firstRow + index, line: row.line, versionId: null, outputs: null, error: inputs.error };
+    });
+    // Each row's key is its place in the job: an endpoint's routing picks the same version for it
+    // however often its chunk runs.
+    const scores = await this.scorer.score(
+      plan.target,
+      toScore.map(({ index, inputs }) => ({ key: `${data.batchJobId}:${data.firstRow + index}`, inputs })),
+    );
+    scores.forEach((score, position) => {
+      const { index } = toScore[position]!;
+      results[index] = {
+        row: data.firstRow + index,
+        line: rows[index]!.line,
+        versionId: score.versionId ?? null,
+        outputs: score.ok ? plan.reader.rowOutputs(score.outputs) : null,
+        error: score.ok ? null : score.error,
+      };
+    });
+
+    const tally = await writeChunkResults(db, data.batchJobId, results);
+    if (tally.rowsFailed > tally.allowedFailures && (await failJobOverBudget(db, data.batchJobId))) {
+      this.logger.warn(`batch job ${data.batchJobId} failed: ${tally.rowsFailed} failed rows exceed its error budget (${tally.allowedFailures})`);
+    }
+    return { written: tally.written, rowsDone: tally.rowsDone, totalRows: tally.totalRows };
+  }
+
+  private async planOf(data: BatchChunkJobData): Promise<JobPlan | null> {
+    const cached = this.plans.get(data.batchJobId);
+    if (cached && Date.now() - cached.loadedAt < PLAN_TTL_MS) return cached;
+    const db = this.infrastructure.db;
+    const job = await db.batchJob.findUniqueOrThrow({
+      where: { id: data.batchJobId },
+      select: { format: true, filePath: true, mapping: true, versionId: true, endpoint: { select: { name: true } } },
+    });
+    const target: ScoringTarget | null = job.versionId ? { versionId: job.versionId } : job.endpoint ? { endpoint: job.endpoint.name } : null;
+    if (!target) {
+      await failJob(db, data.batchJobId, 'the endpoint this job scores through was deleted');
+      return null;
+    }
+    const format = BatchFileFormat.parse(job.format);
+    const filePath = path.join(this.infrastructure.config.MODELGATE_DATA_DIR, job.filePath);
+    const plan: JobPlan = {
+      target,
+      format,
+      filePath,
+      reader: new RowInputReader(BatchMapping.parse(job.mapping), await this.primarySignature(target)),
+      header: format === 'csv' ? await readCsvHeader(filePath, data.headerBytes) : null,
+      loadedAt: Date.now(),
+    };
+    this.plans.delete(data.batchJobId);
+    this.plans.set(data.batchJobId, plan);
+    // Oldest first in a Map: past the limit, the plan loaded longest ago goes.
+    if (this.plans.size > PLANS_KEPT) this.plans.delete(this.plans.keys().next().value!);
+    return plan;
+  }
+
+  /**
+   * The signature rows are read against: the pinned version's, or that of the version the
+   * endpoint sends the most traffic to (each row is still decoded against the version that scores it).
+   */
+  private async primarySignature(target: ScoringTarget): Promise<Signature> {
+    const db = this.infrastructure.db;
+    let versionId: string;
+    if ('versionId' in target) versionId = target.versionId;
+    else {
+      const endpoint = await db.endpoint.findUnique({ where: { name: target.endpoint }, select: { activeRevision: { select: { routes: true } } } });
+      const primary = primaryOf((endpoint?.activeRevision?.routes ?? []) as unknown as StoredRoute[]);
+      if (!primary) throw new Error(`endpoint "${target.endpoint}" has no deployed version`);
+      versionId = primary.versionId;
+    }
+    const version = await db.modelVersion.findUnique({ where: { id: versionId }, select: { signature: true } });
+    if (!version) throw new Error(`model version ${versionId} no longer exists`);
+    return version.signature as unknown as Signature;
+  }
+}
