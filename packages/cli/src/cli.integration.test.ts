@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ApiKeyList, CreatedApiKey, Endpoint, ModelList, ModelVersion, RevisionList, Rollout, WhoAmI } from '@modelgate/contracts';
+import type { ApiKeyList, BatchJob, BatchJobList, CreatedApiKey, Endpoint, ModelList, ModelVersion, RevisionList, Rollout, WhoAmI } from '@modelgate/contracts';
 import { ModelgateClient } from '@modelgate/sdk';
 import { buildGemmModel, writeModelFile } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -727,5 +727,113 @@ describe('progressive rollouts: rollout start, status, abort', () => {
     expect(deployed.code).toBe(0);
     const rollout = JSON.parse((await modelgate(['rollout', 'status', 'ranking', '--json'])).stdout) as Rollout;
     expect(rollout).toMatchObject({ candidate: { version: 4 }, status: 'aborted', outcome: expect.stringContaining('hotfix') });
+  });
+});
+
+describe('batch files: submit, status, download, failures, list, cancel', () => {
+  const ROWS = 3000;
+  let rowsFile: string;
+
+  beforeAll(async () => {
+    // y = a + 2b + 3c + 0.5
+    const filePath = await writeModelFile(path.join(directory, 'batch'), 'abc.onnx', buildGemmModel({ inFeatures: 3, outFeatures: 1, weights: [[1], [2], [3]], bias: [0.5] }));
+    expect((await modelgate(['models', 'upload', 'batch-gemm', filePath, '--quiet'])).code).toBe(0);
+    await adminClient().createEndpoint({ name: 'batch-scoring' });
+    expect((await modelgate(['promote', 'batch-scoring', 'batch-gemm@1'])).code).toBe(0);
+    rowsFile = path.join(directory, 'batch', 'rows.csv');
+    const lines = Array.from({ length: ROWS }, (_, row) => `${row % 10},${row % 7},${row % 3}`);
+    await writeFile(rowsFile, `a,b,c\n${lines.join('\n')}\n`);
+  });
+
+  it('submit --wait streams the file with progress, follows the job to the end on stderr, and prints it', async () => {
+    const result = await modelgate(['batch', 'submit', rowsFile, '--endpoint', 'batch-scoring', '--mapping', 'x=a,b,c', '--chunk-size', '250', '--wait']);
+
+    expect(result.code).toBe(0);
+    const progress = result.stderr.trimEnd().split('\n');
+    expect(progress).toContain('checking the file and counting its rows…');
+    expect(progress.find((line) => line.startsWith('uploading rows.csv: 100 %'))).toBeDefined();
+    expect(progress.at(-1)).toMatch(/^succeeded: 3,000 of 3,000 rows \(100 %\), [\d,.]+ rows\/s, 0 failed$/);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^batch job [0-9a-f-]{36}: succeeded$/);
+    expect(lines).toContain('target    endpoint batch-scoring');
+    expect(lines).toContain('mapping   x=a,b,c');
+    expect(lines).toContain('rows      3,000 of 3,000 rows (100 %)');
+    expect(result.stdout).not.toContain('\x1b[');
+  });
+
+  it('submit --json prints the queued job; status and download follow it; the results file is not overwritten unasked', async () => {
+    const submitted = await modelgate(['batch', 'submit', rowsFile, '--model', 'batch-gemm@1', '--json']);
+    expect(submitted.code).toBe(0);
+    expect(submitted.stderr).toBe('');
+    const job = JSON.parse(submitted.stdout) as BatchJob;
+    expect(job).toMatchObject({ fileName: 'rows.csv', target: { model: 'batch-gemm', version: 1 }, mapping: { x: ['a', 'b', 'c'] }, progress: { totalRows: ROWS } });
+
+    const watched = await modelgate(['batch', 'status', job.id, '--watch']);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout.split('\n')[0]).toBe(`batch job ${job.id}: succeeded`);
+    expect(watched.stdout).toContain(`results   modelgate batch download ${job.id}`);
+
+    const output = path.join(directory, 'batch', 'scored.csv');
+    const download = await modelgate(['batch', 'download', job.id, '-o', output]);
+    expect(download.code).toBe(0);
+    expect(download.stdout).toMatch(new RegExp(`^saved the results of batch job ${job.id} \\(3,000 rows, [\\d.]+ KiB\\) to ${output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n$`));
+    const csv = (await readFile(output, 'utf8')).trimEnd().split('\n');
+    expect(csv[0]).toBe('row,line,model,version,y,error');
+    expect(csv).toHaveLength(ROWS + 1);
+    // Row 11: a = 1, b = 4, c = 2 → 1 + 8 + 6 + 0.5.
+    expect(csv[12]).toBe('11,13,batch-gemm,1,[15.5],');
+
+    const again = await modelgate(['batch', 'download', job.id, '-o', output, '--quiet']);
+    expect(again).toEqual({ code: 1, stdout: '', stderr: `error: ${output} exists already: name another file with -o, or pass --force to replace it\n` });
+    expect((await modelgate(['batch', 'download', job.id, '-o', output, '--force', '--quiet'])).code).toBe(0);
+
+    const jsonl = await modelgate(['batch', 'download', job.id, '--format', 'jsonl', '-o', '-']);
+    expect(jsonl.code).toBe(0);
+    expect(jsonl.stderr).toBe('');
+    const results = jsonl.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { row: number; outputs: { y: number[] } });
+    expect(results).toHaveLength(ROWS);
+    expect(results[11]).toMatchObject({ row: 11, outputs: { y: [15.5] } });
+  });
+
+  it('a job that fails exits 3 with its reason; failures lists the rows; list filters by status', async () => {
+    const badFile = path.join(directory, 'batch', 'bad.csv');
+    await writeFile(badFile, 'a,b,c\n1,2,3\n1,two,3\n4,5,6\n');
+
+    const result = await modelgate(['batch', 'submit', badFile, '--endpoint', 'batch-scoring', '--error-budget', '0', '--wait', '--quiet']);
+
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/^batch job [0-9a-f-]{36}: failed$/m);
+    expect(result.stderr).toMatch(/^error: batch job [0-9a-f-]{36} failed: .+$/m);
+    const id = /batch job ([0-9a-f-]{36})/.exec(result.stdout)?.[1] ?? '';
+
+    const status = await modelgate(['batch', 'status', id]);
+    expect(status.code).toBe(3);
+    expect(status.stdout).toContain('failures  modelgate batch failures');
+
+    const failures = await modelgate(['batch', 'failures', id]);
+    expect(failures.code).toBe(0);
+    const table = failures.stdout.trimEnd().split('\n');
+    expect(table[0]).toMatch(/^ROW  LINE  ERROR$/);
+    expect(table[1]).toMatch(/^1    3     column "b" holds "two"/);
+
+    const failed = JSON.parse((await modelgate(['batch', 'list', '--status', 'failed', '--json'])).stdout) as BatchJobList;
+    expect(failed.items.map((job) => job.id)).toEqual([id]);
+    const listed = await modelgate(['batch', 'list']);
+    expect(listed.stdout.split('\n')[0]).toBe('ID                                    STATUS     FILE      TARGET                  ROWS         FAILED  CREATED');
+
+    const cancel = await modelgate(['batch', 'cancel', id]);
+    expect(cancel.code).toBe(1);
+    expect(cancel.stderr).toContain(`error: batch job ${id} has already failed`);
+  });
+
+  it("a malformed file is refused with its line, and a file that is not there is named", async () => {
+    const broken = path.join(directory, 'batch', 'broken.jsonl');
+    await writeFile(broken, '{"x": [1, 2, 3]}\n{"x": [1, 2\n');
+    const refused = await modelgate(['batch', 'submit', broken, '--endpoint', 'batch-scoring', '--quiet']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: the file is malformed at line 2: /);
+
+    const missing = await modelgate(['batch', 'submit', path.join(directory, 'batch', 'nope.csv'), '--endpoint', 'batch-scoring']);
+    expect(missing).toEqual({ code: 1, stdout: '', stderr: `error: cannot read the batch file ${path.join(directory, 'batch', 'nope.csv')}: no such file\n` });
   });
 });

@@ -249,3 +249,45 @@ describe('reportFailure', () => {
     expect(stderr.text).toMatch(/^error: RangeError: boom\n\s+at /);
   });
 });
+
+describe('batch commands, refused before any request (exit 2)', () => {
+  it.each([
+    [['batch', 'submit'], "error: missing required argument 'file'"],
+    [['batch', 'submit', 'rows.csv'], 'error: say where the rows go: --endpoint <endpoint> (its routing picks the version), or --model <model>@<version> (one pinned version)'],
+    [['batch', 'submit', 'rows.csv', '--endpoint', 'fraud', '--model', 'fraud@2'], "error: option '--endpoint <endpoint>' cannot be used with option '--model <model@version>'"],
+    [['batch', 'submit', 'rows.csv', '--model', 'fraud'], 'expected <model>@<version>, e.g. fraud@3; got "fraud"'],
+    [['batch', 'submit', 'rows.csv', '--endpoint', 'fraud', '--mapping', 'x'], 'expected <input>=<column>[,<column>…]'],
+    [['batch', 'submit', 'rows.csv', '--endpoint', 'fraud', '--chunk-size', '0'], 'expected a whole number of rows from 1 to 100,000; got "0"'],
+    [['batch', 'submit', 'rows.csv', '--endpoint', 'fraud', '--error-budget', '2'], 'a share is at most 1; got "2" (for 2 percent, write 2%)'],
+    [['batch', 'submit', 'rows.csv', '--endpoint', 'fraud', '--format', 'xlsx'], 'expected csv or jsonl; got "xlsx"'],
+    [['batch', 'download', 'b1', '--format', 'parquet'], 'expected csv or jsonl; got "parquet"'],
+    [['batch', 'list', '--status', 'done'], 'expected one of queued, running, succeeded, failed, cancelled; got "done"'],
+    [['batch', 'failures', 'b1', '--limit', '5000'], 'expected a whole number from 1 to 1,000; got "5000"'],
+    [['batch', 'status'], "error: missing required argument 'id'"],
+  ])('%j', async (args, message) => {
+    // An API URL nothing answers at: any request would fail with exit 1, not 2.
+    const result = await run('--api-url', 'http://127.0.0.1:9', ...args);
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('a missing batch file is named before anything is sent (exit 1)', async () => {
+    const result = await run('--api-url', 'http://127.0.0.1:9', 'batch', 'submit', 'no/such/rows.csv', '--endpoint', 'fraud', '--quiet');
+    expect(result).toEqual({ code: EXIT_FAILURE, stdout: '', stderr: 'error: cannot read the batch file no/such/rows.csv: no such file\n' });
+  });
+
+  it('documents the mapping rules, the examples and the exit code', async () => {
+    const help = (await run('batch', 'submit', '--help')).stdout;
+    for (const option of ['--endpoint <endpoint>', '--model <model@version>', '--mapping <input=columns>', '--chunk-size <rows>', '--error-budget <rate>', '--wait']) {
+      expect(help).toContain(option);
+    }
+    expect(help).toContain('modelgate batch status "$id" --watch && modelgate batch download "$id" -o scored.csv');
+    expect(help).toContain('Without --mapping, each input of the model takes the column');
+    expect((await run('batch', 'status', '--help')).stdout).toMatch(/exit 3 when it\s+failed or was cancelled/);
+    const commands = (await run('batch', '--help')).stdout;
+    for (const command of ['submit [options] <file>', 'status [options] <id>', 'download [options] <id>', 'list [options]', 'cancel <id>', 'failures [options] <id>']) {
+      expect(commands).toContain(command);
+    }
+  });
+});

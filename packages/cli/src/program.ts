@@ -2,8 +2,28 @@ import { DEFAULT_API_URL } from '@modelgate/sdk';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { withApiAccess } from './auth/api-access.js';
 import { parseExpiry } from './auth/expiry.js';
+import {
+  collectMapping,
+  pageLimitParser,
+  parseBatchFormat,
+  parseBatchJobStatus,
+  parseChunkSize,
+  type BatchSubmitOptions,
+} from './batch/batch-arguments.js';
 import type { CliContext, GlobalOptions } from './cli-context.js';
 import { createApiKey, listApiKeys, revokeApiKey, type CreateApiKeyOptions } from './commands/api-keys.js';
+import {
+  cancelBatch,
+  downloadBatch,
+  listBatchFailures,
+  listBatchJobs,
+  showBatchStatus,
+  submitBatch,
+  type BatchDownloadOptions,
+  type BatchFailuresOptions,
+  type BatchListOptions,
+  type BatchStatusOptions,
+} from './commands/batch.js';
 import { createAdminUser, type CreateAdminOptions } from './commands/create-admin.js';
 import { login, type LoginOptions } from './commands/login.js';
 import { logout, type LogoutOptions } from './commands/logout.js';
@@ -64,6 +84,19 @@ Examples:
   modelgate rollout start fraud fraud@4 --steps 5,25,50,100 --bake 10m --max-error-rate 0.5%
   modelgate rollout status fraud --watch && echo "fraud@v4 serves all traffic"`;
 
+const BATCH_SUBMIT_EXAMPLES = `
+Examples:
+  modelgate batch submit orders.csv --endpoint fraud --wait
+  modelgate batch submit orders.csv --model fraud@3 --mapping features=f1,f2,f3,f4 --chunk-size 5000 --error-budget 0.5%
+  modelgate batch submit events.jsonl --endpoint fraud --mapping 'features=payload'
+  id=$(modelgate batch submit orders.csv --endpoint fraud --json | jq -r .id)
+  modelgate batch status "$id" --watch && modelgate batch download "$id" -o scored.csv
+
+Without --mapping, each input of the model takes the column (JSONL: field) of its own name. A model
+with a single input of one row of numbers per item (e.g. float32 [N, 4]) takes every column in the
+file's order when no column has its name. One column holds a JSON value per cell (a number, or an
+array such as [0.1, 2.0]); several columns hold one number each, in the order given.`;
+
 function signInHelp(context: CliContext): string {
   return `
 Signing in:
@@ -82,7 +115,7 @@ Signing in:
  */
 export function buildProgram(context: CliContext, version: string): Command {
   const program = new Command('modelgate')
-    .description('Upload ONNX models to Modelgate, look at what its registry holds, route traffic to versions (canaries, progressive rollouts), and manage sign-in and API keys.')
+    .description('Upload ONNX models to Modelgate, look at what its registry holds, route traffic to versions (canaries, progressive rollouts), score batch files, and manage sign-in and API keys.')
     .version(version, '-V, --version', 'print the CLI version')
     .addOption(
       new Option('--api-url <url>', `where the Modelgate API answers (default: the API you signed in to, else ${DEFAULT_API_URL})`)
@@ -251,6 +284,76 @@ export function buildProgram(context: CliContext, version: string): Command {
     .addOption(reasonOption("why it was stopped, kept in the rollout's outcome and the revision it writes"))
     .action((endpoint: string, options: AbortRolloutOptions, command: Command) =>
       withApiAccess(globalsOf(command), context, (access) => abortRollout(endpoint, options, access, globalsOf(command), context)),
+    );
+
+  const batch = program
+    .command('batch')
+    .description('batch files: score every row of a CSV or JSONL file through an endpoint (or one pinned version), follow it, download the results');
+
+  batch
+    .command('submit')
+    .description('upload a CSV or JSONL file (streamed, with a progress bar) as a batch job; --wait follows it until it ends')
+    .argument('<file>', 'a CSV file (a header line, then one row per line) or a JSONL file (one JSON object per line)')
+    .addOption(new Option('--endpoint <endpoint>', "score through this endpoint: its routing picks each row's version").conflicts('model'))
+    .addOption(new Option('--model <model@version>', 'score with this one version instead, e.g. fraud@3').argParser(parseVersionReference))
+    .option('--mapping <input=columns>', 'which column(s) feed an input: x=a,b,c (one number per column) or x=features (a JSON value per cell); repeat per input (default: by name, see below)', collectMapping)
+    .option('--format <format>', 'csv or jsonl (default: from the file name, .csv or .jsonl/.ndjson)', parseBatchFormat)
+    .option('--chunk-size <rows>', 'rows per chunk, each scored as one worker job (1–100,000; default 1,000)', parseChunkSize)
+    .option('--error-budget <rate>', 'share of rows that may fail before the job stops as failed: 1% or 0.01; 0 stops at the first (default 1%)', parseMaxErrorRate)
+    .option('--wait', 'follow the job until it ends, with a progress bar; exit 3 when it fails or is cancelled')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText('after', BATCH_SUBMIT_EXAMPLES)
+    .action((file: string, options: BatchSubmitOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => submitBatch(file, options, access, globalsOf(command), context)),
+    );
+
+  batch
+    .command('status')
+    .description('a batch job: rows done of the total, failures, rows/s, ETA, where its rows go; exit 3 when it failed or was cancelled')
+    .argument('<id>', 'the batch job id, as `batch submit` and `batch list` print it')
+    .option('--watch', 'follow it with a progress bar (rows/s, ETA) until it ends')
+    .action((id: string, options: BatchStatusOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => showBatchStatus(id, options, access, globalsOf(command), context)),
+    );
+
+  batch
+    .command('download')
+    .description("save a batch job's results (row id and outputs per row), streamed to disk")
+    .argument('<id>', 'the batch job id')
+    .option('--format <format>', 'csv or jsonl (default: the format of the file submitted)', parseBatchFormat)
+    .option('-o, --output <file>', 'where to write them; - for stdout (default: <file submitted>.results.<format> here)')
+    .option('--force', 'replace the output file when it exists')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action((id: string, options: BatchDownloadOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => downloadBatch(id, options, access, globalsOf(command), context)),
+    );
+
+  batch
+    .command('list')
+    .description('batch jobs, newest first: status, file, target, rows done, failures')
+    .option('--status <status>', 'only jobs in this status: queued, running, succeeded, failed or cancelled', parseBatchJobStatus)
+    .option('--limit <count>', 'jobs per page (1–200, default 50)', pageLimitParser(200))
+    .option('--cursor <cursor>', 'the next page, as the previous one printed it')
+    .action((options: BatchListOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => listBatchJobs(options, access, globalsOf(command), context)),
+    );
+
+  batch
+    .command('cancel')
+    .description('stop a queued or running batch job; rows already scored keep their results')
+    .argument('<id>', 'the batch job id')
+    .action((id: string, _options: unknown, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => cancelBatch(id, access, globalsOf(command), context)),
+    );
+
+  batch
+    .command('failures')
+    .description('the rows of a batch job that failed: row, file line, reason')
+    .argument('<id>', 'the batch job id')
+    .option('--limit <count>', 'rows per page (1–1,000, default 100)', pageLimitParser(1000))
+    .option('--cursor <cursor>', 'the next page, as the previous one printed it')
+    .action((id: string, options: BatchFailuresOptions, command: Command) =>
+      withApiAccess(globalsOf(command), context, (access) => listBatchFailures(id, options, access, globalsOf(command), context)),
     );
 
   program

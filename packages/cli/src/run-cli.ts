@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { ModelgateApiError, ModelgateUnreachableError } from '@modelgate/sdk';
-import { ModelFileError } from '@modelgate/sdk/node';
+import { LocalFileError } from '@modelgate/sdk/node';
 import { CommanderError } from 'commander';
 import type { CliContext } from './cli-context.js';
-import { CliError } from './cli-error.js';
+import { CliError, EXIT_USAGE } from './cli-error.js';
 import { buildProgram } from './program.js';
 
 export const EXIT_OK = 0;
 /** The API refused, did not answer, or a file could not be read. */
 export const EXIT_FAILURE = 1;
-/** The command line itself was wrong (commander's errors). */
-export const EXIT_USAGE = 2;
-export { EXIT_ROLLOUT_NOT_COMPLETED } from './cli-error.js';
+export { EXIT_BATCH_JOB_NOT_SUCCEEDED, EXIT_ROLLOUT_NOT_COMPLETED, EXIT_USAGE } from './cli-error.js';
 
 const cliVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -44,7 +42,7 @@ export function reportFailure(error: unknown, context: CliContext): number {
     report([error.message]);
     return error.exitCode;
   }
-  if (error instanceof ModelFileError) {
+  if (error instanceof LocalFileError) {
     report([error.message]);
     return EXIT_FAILURE;
   }

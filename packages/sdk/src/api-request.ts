@@ -1,7 +1,7 @@
 import { ModelgateApiError, ModelgateUnreachableError, connectionFailureReason } from './errors.js';
 import { parseJsonAnswer, problemFromResponse, retryAfterSeconds } from './responses.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ApiRequest {
   method: HttpMethod;
@@ -15,6 +15,29 @@ export interface ApiAnswer {
   response: Response;
   /** The body's text, already read: a 204 has ''. */
   text: string;
+}
+
+/**
+ * Sends one request and answers the 2xx response with its body unread, for downloads streamed
+ * wherever the caller wants them. Failures as for `exchange`.
+ */
+export async function openStream(fetchImpl: typeof globalThis.fetch, apiUrl: string, request: ApiRequest): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetchImpl(request.url, { method: request.method, headers: request.headers });
+  } catch (error) {
+    throw new ModelgateUnreachableError(apiUrl, connectionFailureReason(error, apiUrl), { cause: error });
+  }
+  if (response.ok) return response;
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw new ModelgateUnreachableError(apiUrl, connectionFailureReason(error, apiUrl), { cause: error });
+  }
+  throw new ModelgateApiError(problemFromResponse(apiUrl, { status: response.status, statusText: response.statusText, body: text }), {
+    retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after')),
+  });
 }
 
 /**

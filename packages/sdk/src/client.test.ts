@@ -210,3 +210,71 @@ describe('connectionFailureReason', () => {
     expect(connectionFailureReason(new TypeError('Failed to fetch'))).toBe('Failed to fetch');
   });
 });
+
+describe('the records, batch and stream methods', () => {
+  it('call the routes the API serves, with encoded names, queries and bodies', async () => {
+    const { client, requests } = recordingClient(() => new Response('{"items":[]}'));
+    await client.pushRecords('fraud', { records: [{ key: 'order/1', inputs: { x: [[1, 2]] } }] });
+    await client.listRecords('fraud', { status: 'failed', limit: 10, cursor: 'k 9' });
+    await client.listRecords('fraud');
+    await client.getRecord('fraud', 'order/1');
+    await client.scoreRecords('fraud');
+    await client.getSchedule('fraud');
+    await client.setSchedule('fraud', { cron: '*/5 * * * *', timezone: 'Europe/Paris', rescoreOnPromote: true });
+    await client.deleteSchedule('fraud');
+    await client.listBatchJobs({ status: 'running' });
+    await client.getBatchJob('j1');
+    await client.cancelBatchJob('j1');
+    await client.listBatchFailures('j1', { limit: 50, cursor: '120' });
+    await client.createStream({ name: 'orders', endpoint: 'fraud', source: 'orders', sink: 'orders-scored' });
+    await client.listStreams();
+    await client.getStream('orders');
+    await client.getStreamPrediction('orders', 'o/7');
+    await client.pauseStream('orders');
+    await client.resumeStream('orders');
+    await client.deleteStream('orders');
+    expect(requests.map((request) => `${request.method} ${request.url.replace('http://api.test', '')}`)).toEqual([
+      'POST /v1/endpoints/fraud/records',
+      'GET /v1/endpoints/fraud/records?status=failed&limit=10&cursor=k+9',
+      'GET /v1/endpoints/fraud/records',
+      'GET /v1/endpoints/fraud/records/order%2F1',
+      'POST /v1/endpoints/fraud/records/score',
+      'GET /v1/endpoints/fraud/schedule',
+      'PUT /v1/endpoints/fraud/schedule',
+      'DELETE /v1/endpoints/fraud/schedule',
+      'GET /v1/batch-jobs?status=running',
+      'GET /v1/batch-jobs/j1',
+      'POST /v1/batch-jobs/j1/cancel',
+      'GET /v1/batch-jobs/j1/failures?limit=50&cursor=120',
+      'POST /v1/streams',
+      'GET /v1/streams',
+      'GET /v1/streams/orders',
+      'GET /v1/streams/orders/predictions/o%2F7',
+      'POST /v1/streams/orders/pause',
+      'POST /v1/streams/orders/resume',
+      'DELETE /v1/streams/orders',
+    ]);
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({ records: [{ key: 'order/1', inputs: { x: [[1, 2]] } }] });
+    expect(JSON.parse(requests[6]?.body ?? '')).toEqual({ cron: '*/5 * * * *', timezone: 'Europe/Paris', rescoreOnPromote: true });
+    // `from` left out is left to the API's default, not sent as undefined or null.
+    expect(JSON.parse(requests[12]?.body ?? '')).toEqual({ name: 'orders', endpoint: 'fraud', source: 'orders', sink: 'orders-scored' });
+  });
+
+  it('openBatchResults hands back the response unread, and a refusal as ModelgateApiError', async () => {
+    let answer = new Response('row,y\n0,1.5\n', { status: 200, headers: { 'content-type': 'text/csv' } });
+    const { client, requests } = recordingClient(() => answer, { token: 'mgp_3fA9xQ2p_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2Fs' });
+
+    const response = await client.openBatchResults('j 1', { format: 'csv' });
+    expect(response.bodyUsed).toBe(false);
+    expect(await response.text()).toBe('row,y\n0,1.5\n');
+    expect(requests[0]?.url).toBe('http://api.test/v1/batch-jobs/j%201/results?format=csv');
+    expect(requests[0]?.headers.get('authorization')).toMatch(/^Bearer mgp_/);
+
+    const problem = { type: 't', title: 'Conflict', status: 409, detail: 'batch job j1 is still running: 120 of 5,000 rows done', code: 'conflict' };
+    answer = new Response(JSON.stringify(problem), { status: 409 });
+    const error = await client.openBatchResults('j1').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelgateApiError);
+    expect(error).toMatchObject({ status: 409, message: problem.detail });
+    expect(requests[1]?.url).toBe('http://api.test/v1/batch-jobs/j1/results');
+  });
+});

@@ -1,5 +1,24 @@
 import type {
   AbortRolloutBody,
+  BatchFailureList,
+  BatchFileFormat,
+  BatchJob,
+  BatchJobList,
+  BatchJobStatus,
+  CreateStreamBody,
+  InboxRecord,
+  PushRecordsBody,
+  PushRecordsResult,
+  RecordList,
+  RecordStatus,
+  Schedule,
+  ScheduleBody,
+  ScoreRecordsAccepted,
+  StreamBinding,
+  StreamBindingList,
+  StreamDeleted,
+  StreamPrediction,
+  StreamStart,
   ApiKey,
   ApiKeyList,
   AuditList,
@@ -31,7 +50,9 @@ import type {
   UserList,
   WhoAmI,
 } from '@modelgate/contracts';
+import { bearer, exchange, jsonOf, openStream, type HttpMethod } from './api-request.js';
 import { DEFAULT_API_URL, apiPath, normalizeApiUrl } from './api-url.js';
+import { checkToken } from './token.js';
 
 /** A metrics range: instants (Date or ISO-8601) and a step in seconds, a multiple of 60; all optional. */
 export interface MetricsRangeQuery {
@@ -53,8 +74,29 @@ function searchOf(query: object): string {
   }
   return params.size > 0 ? `?${params.toString()}` : '';
 }
-import { bearer, exchange, jsonOf, type HttpMethod } from './api-request.js';
-import { checkToken } from './token.js';
+
+/** A page of the records inbox: by status, up to `limit` (1–1000, default 100), after `cursor` (the previous page's `nextCursor`). */
+export interface RecordListOptions {
+  status?: RecordStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Batch jobs, newest first: by status, up to `limit` (1–200, default 50), after `cursor`. */
+export interface BatchJobListOptions {
+  status?: BatchJobStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Failed rows of a batch job in row order: up to `limit` (1–1000, default 100), after `cursor`. */
+export interface BatchFailureListOptions {
+  limit?: number;
+  cursor?: string;
+}
+
+/** `from` may be left out: the API starts a new binding at the beginning of its source. */
+export type CreateStreamOptions = Omit<CreateStreamBody, 'from'> & { from?: StreamStart };
 
 export interface ModelgateClientOptions {
   /** Base URL of the API; defaults to http://127.0.0.1:4000. */
@@ -245,6 +287,111 @@ export class ModelgateClient {
   /** Every endpoint's live traffic over a range, all versions together. */
   metricsOverview(range: MetricsRangeQuery = {}): Promise<MetricsOverview> {
     return this.request('GET', ['v1', 'metrics', 'overview'], { search: searchOf(rangeQuery(range)) });
+  }
+
+  /**
+   * Pushes up to 10,000 records into the endpoint's inbox, idempotent by key: a key sent again with
+   * the same inputs changes nothing; with new inputs it is pending again (scored at the next run).
+   */
+  pushRecords(endpoint: string, body: PushRecordsBody): Promise<PushRecordsResult> {
+    return this.request('POST', ['v1', 'endpoints', endpoint, 'records'], { body });
+  }
+
+  /** A page of the inbox in key order, with the counts per status of all its records. */
+  listRecords(endpoint: string, options: RecordListOptions = {}): Promise<RecordList> {
+    return this.request('GET', ['v1', 'endpoints', endpoint, 'records'], { search: searchOf(options) });
+  }
+
+  /** One record: its latest prediction, the version that made it and when, or why it failed. */
+  getRecord(endpoint: string, key: string): Promise<InboxRecord> {
+    return this.request('GET', ['v1', 'endpoints', endpoint, 'records', key]);
+  }
+
+  /** Queues a run scoring every pending record now (202); its outcome shows in `getSchedule`'s runs. */
+  scoreRecords(endpoint: string): Promise<ScoreRecordsAccepted> {
+    return this.request('POST', ['v1', 'endpoints', endpoint, 'records', 'score']);
+  }
+
+  /** The endpoint's scoring schedule (cron null when none), its next runs and the latest runs. */
+  getSchedule(endpoint: string): Promise<Schedule> {
+    return this.request('GET', ['v1', 'endpoints', endpoint, 'schedule']);
+  }
+
+  /** Sets (or replaces) the schedule: a cron expression, its time zone, and whether a promotion rescores everything. */
+  setSchedule(endpoint: string, body: ScheduleBody): Promise<Schedule> {
+    return this.request('PUT', ['v1', 'endpoints', endpoint, 'schedule'], { body });
+  }
+
+  /** Removes the schedule; records stay, and can still be scored with `scoreRecords`. */
+  deleteSchedule(endpoint: string): Promise<Schedule> {
+    return this.request('DELETE', ['v1', 'endpoints', endpoint, 'schedule']);
+  }
+
+  /** Batch jobs, newest first (submitting one streams a file: `submitBatchJob` in `@modelgate/sdk/node`). */
+  listBatchJobs(options: BatchJobListOptions = {}): Promise<BatchJobList> {
+    return this.request('GET', ['v1', 'batch-jobs'], { search: searchOf(options) });
+  }
+
+  /** One batch job with its progress: rows done of the total, failures, rows/s, seconds left. */
+  getBatchJob(id: string): Promise<BatchJob> {
+    return this.request('GET', ['v1', 'batch-jobs', id]);
+  }
+
+  /** Stops a queued or running job; rows already scored keep their results. */
+  cancelBatchJob(id: string): Promise<BatchJob> {
+    return this.request('POST', ['v1', 'batch-jobs', id, 'cancel']);
+  }
+
+  /** The rows that failed, with the file line each came from and why. */
+  listBatchFailures(id: string, options: BatchFailureListOptions = {}): Promise<BatchFailureList> {
+    return this.request('GET', ['v1', 'batch-jobs', id, 'failures'], { search: searchOf(options) });
+  }
+
+  /**
+   * The job's results (row id and outputs per row) as CSV or JSONL (default: the format of the
+   * file sent), as the API's response with its body unread: stream it where it should go
+   * (`downloadBatchResults` in `@modelgate/sdk/node` writes it to a file).
+   */
+  openBatchResults(id: string, options: { format?: BatchFileFormat } = {}): Promise<Response> {
+    return openStream(this.fetchImpl, this.apiUrl, {
+      method: 'GET',
+      url: apiPath(this.apiUrl, ['v1', 'batch-jobs', id, 'results']) + searchOf(options),
+      headers: { accept: 'text/csv, application/x-ndjson, application/problem+json', ...bearer(this.token) },
+    });
+  }
+
+  /** Binds a Redis Stream to an endpoint: its messages are scored and the predictions published to the sink. */
+  createStream(body: CreateStreamOptions): Promise<StreamBinding> {
+    return this.request('POST', ['v1', 'streams'], { body });
+  }
+
+  /** Every binding with its lag, pending messages, throughput and counts. */
+  listStreams(): Promise<StreamBindingList> {
+    return this.request('GET', ['v1', 'streams']);
+  }
+
+  /** One binding, by id or name. */
+  getStream(idOrName: string): Promise<StreamBinding> {
+    return this.request('GET', ['v1', 'streams', idOrName]);
+  }
+
+  /** The latest outcome a binding stored for one message key. */
+  getStreamPrediction(idOrName: string, key: string): Promise<StreamPrediction> {
+    return this.request('GET', ['v1', 'streams', idOrName, 'predictions', key]);
+  }
+
+  /** Stops reading the source; messages keep arriving there and are scored after `resumeStream`. */
+  pauseStream(idOrName: string): Promise<StreamBinding> {
+    return this.request('POST', ['v1', 'streams', idOrName, 'pause']);
+  }
+
+  resumeStream(idOrName: string): Promise<StreamBinding> {
+    return this.request('POST', ['v1', 'streams', idOrName, 'resume']);
+  }
+
+  /** Deletes the binding, its consumer group and stored predictions; the streams themselves stay. */
+  deleteStream(idOrName: string): Promise<StreamDeleted> {
+    return this.request('DELETE', ['v1', 'streams', idOrName]);
   }
 
   private async request<T>(

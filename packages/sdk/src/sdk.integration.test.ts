@@ -1,12 +1,14 @@
 // The SDK against the real stack: built api + worker, PostgreSQL, Redis, onnxruntime.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { BatchJob } from '@modelgate/contracts';
 import { buildGemmModel, writeModelFile } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelgateClient } from './client.js';
 import { ModelgateApiError } from './errors.js';
 import { issuePersonalToken } from './node/personal-token.js';
+import { downloadBatchResults, submitBatchJob } from './node/batch-jobs.js';
 import { uploadModelVersion } from './node/upload.js';
 import { repoRoot, startStack, type StartedStack } from '../../../scripts/lib/test-stack.mjs';
 
@@ -279,5 +281,120 @@ describe('audit', () => {
 
     const denied = await client.listAudit({ outcome: 'denied', limit: 500 });
     expect(denied.items.map((event) => event.action)).toContain('auth.login_failed');
+  });
+});
+
+describe('batch jobs, records and streams', () => {
+  /** y = a + 2b + 3c + 0.5 on an endpoint of its own. */
+  let gemmEndpoint: string;
+
+  beforeAll(async () => {
+    const filePath = await writeModelFile(directory, 'abc.onnx', buildGemmModel({ inFeatures: 3, outFeatures: 1, weights: [[1], [2], [3]], bias: [0.5] }));
+    const { version } = await uploadModelVersion({ apiUrl: stack.apiUrl, token: stack.adminToken, model: 'abc-gemm', filePath });
+    gemmEndpoint = 'abc';
+    await client.createEndpoint({ name: gemmEndpoint });
+    await client.promote(gemmEndpoint, { model: 'abc-gemm', version: version.version, expectedRevision: 0 });
+  });
+
+  async function finished(id: string): Promise<BatchJob> {
+    await expect.poll(async () => (await client.getBatchJob(id)).status, { timeout: 30_000, interval: 200 }).toMatch(/^(succeeded|failed|cancelled)$/);
+    return client.getBatchJob(id);
+  }
+
+  it('submits a CSV with progress, follows it to the end, and downloads its results to a file and a stream', async () => {
+    const rows = Array.from({ length: 2500 }, (_, row) => [row % 10, row % 7, row % 3]);
+    const filePath = path.join(directory, 'rows.csv');
+    await writeFile(filePath, `a,b,c\n${rows.map((row) => row.join(',')).join('\n')}\n`);
+    const progress: number[] = [];
+
+    const submitted = await submitBatchJob({
+      apiUrl: stack.apiUrl,
+      token: stack.adminToken,
+      filePath,
+      spec: { endpoint: gemmEndpoint, mapping: { x: ['a', 'b', 'c'] }, chunkSize: 300 },
+      onProgress: (sent) => progress.push(sent),
+    });
+
+    expect(submitted).toMatchObject({ fileName: 'rows.csv', format: 'csv', target: { endpoint: gemmEndpoint }, chunkSize: 300, progress: { totalRows: 2500 } });
+    expect(progress.at(-1)).toBe((await readFile(filePath)).length);
+    const job = await finished(submitted.id);
+    expect(job).toMatchObject({ status: 'succeeded', progress: { rowsDone: 2500, rowsFailed: 0 } });
+    expect((await client.listBatchJobs({ status: 'succeeded' })).items.map((item) => item.id)).toContain(job.id);
+
+    const csvPath = path.join(directory, 'results.csv');
+    const received: number[] = [];
+    const csv = await downloadBatchResults({ apiUrl: stack.apiUrl, token: stack.adminToken, jobId: job.id, to: csvPath, onProgress: (bytes) => received.push(bytes) });
+    expect(csv.format).toBe('csv');
+    const lines = (await readFile(csvPath, 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(2501);
+    expect(received.at(-1)).toBe(csv.bytes);
+
+    const chunks: Buffer[] = [];
+    const { Writable } = await import('node:stream');
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, callback) => (chunks.push(chunk), callback()) });
+    const jsonl = await downloadBatchResults({ apiUrl: stack.apiUrl, token: stack.adminToken, jobId: job.id, format: 'jsonl', to: sink });
+    expect(jsonl.format).toBe('jsonl');
+    const results = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { row: number; outputs: { y: number[] } });
+    expect(results).toHaveLength(2500);
+    for (const result of results) {
+      const [a = 0, b = 0, c = 0] = rows[result.row] ?? [];
+      expect(result.outputs.y[0]).toBeCloseTo(a + 2 * b + 3 * c + 0.5, 4);
+    }
+  });
+
+  it('lists failed rows with their lines, and refuses to cancel a job that has ended', async () => {
+    const filePath = path.join(directory, 'bad.csv');
+    await writeFile(filePath, 'a,b,c\n1,2,3\n1,two,3\n1,2\n');
+    const submitted = await submitBatchJob({ apiUrl: stack.apiUrl, token: stack.adminToken, filePath, spec: { endpoint: gemmEndpoint, errorBudget: 1 } });
+    const job = await finished(submitted.id);
+    expect(job).toMatchObject({ status: 'succeeded', progress: { rowsDone: 3, rowsFailed: 2 } });
+
+    const failures = await client.listBatchFailures(job.id, { limit: 1 });
+    expect(failures.items).toEqual([{ row: 1, line: 3, error: expect.stringContaining('two') }]);
+    const rest = await client.listBatchFailures(job.id, { cursor: failures.nextCursor ?? undefined });
+    expect(rest).toEqual({ items: [{ row: 2, line: 4, error: expect.stringContaining('missing') }], nextCursor: null });
+
+    const late = await client.cancelBatchJob(job.id).catch((caught: unknown) => caught);
+    expect(late).toMatchObject({ status: 409 });
+  });
+
+  it('pushes records idempotently, scores them on request, and keeps a schedule with its next runs', async () => {
+    const records = [
+      { key: 'r1', inputs: { x: [[1, 1, 1]] } },
+      { key: 'r2', inputs: { x: [[0, 0, 0]] } },
+    ];
+    expect(await client.pushRecords(gemmEndpoint, { records })).toEqual({ created: 2, updated: 0, unchanged: 0 });
+    expect(await client.pushRecords(gemmEndpoint, { records })).toEqual({ created: 0, updated: 0, unchanged: 2 });
+    expect((await client.listRecords(gemmEndpoint, { status: 'pending' })).counts).toEqual({ pending: 2, scored: 0, failed: 0 });
+
+    const queued = await client.scoreRecords(gemmEndpoint);
+    expect(queued.pending).toBe(2);
+    await expect.poll(async () => (await client.getRecord(gemmEndpoint, 'r1')).status, { timeout: 20_000, interval: 200 }).toBe('scored');
+    const scored = await client.getRecord(gemmEndpoint, 'r1');
+    expect(scored).toMatchObject({ model: 'abc-gemm', version: 1, prediction: { y: [[6.5]] } });
+    const page = await client.listRecords(gemmEndpoint, { limit: 1 });
+    expect(page.items.map((record) => record.key)).toEqual(['r1']);
+    expect((await client.listRecords(gemmEndpoint, { limit: 1, cursor: page.nextCursor ?? undefined })).items.map((record) => record.key)).toEqual(['r2']);
+
+    const schedule = await client.setSchedule(gemmEndpoint, { cron: '0 3 * * *', timezone: 'Asia/Tokyo' });
+    expect(schedule).toMatchObject({ cron: '0 3 * * *', timezone: 'Asia/Tokyo', rescoreOnPromote: false });
+    expect(schedule.nextRuns.length).toBeGreaterThan(0);
+    // 03:00 in Tokyo is 18:00 UTC the day before.
+    for (const run of schedule.nextRuns) expect(new Date(run).getUTCHours()).toBe(18);
+    expect((await client.getSchedule(gemmEndpoint)).runs[0]).toMatchObject({ trigger: 'manual', status: 'succeeded', scored: 2 });
+    expect(await client.deleteSchedule(gemmEndpoint)).toMatchObject({ cron: null, nextRuns: [] });
+  });
+
+  it('binds a stream, pauses, resumes and deletes it', async () => {
+    const created = await client.createStream({ name: 'sdk-orders', endpoint: gemmEndpoint, source: 'sdk-orders', sink: 'sdk-orders-scored' });
+    expect(created).toMatchObject({ name: 'sdk-orders', endpoint: gemmEndpoint, status: 'active', sourceKey: expect.stringMatching(/:stream:sdk-orders$/) });
+    expect((await client.listStreams()).items.map((binding) => binding.name)).toEqual(['sdk-orders']);
+    expect((await client.pauseStream('sdk-orders')).status).toBe('paused');
+    expect((await client.resumeStream(created.id)).status).toBe('active');
+    expect(await client.getStream('sdk-orders')).toMatchObject({ id: created.id });
+    const missing = await client.getStreamPrediction('sdk-orders', 'nothing-yet').catch((caught: unknown) => caught);
+    expect(missing).toMatchObject({ status: 404 });
+    expect(await client.deleteStream('sdk-orders')).toMatchObject({ id: created.id, groupDestroyed: true });
+    expect((await client.listStreams()).items).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ describe('progressModeFor', () => {
 describe('plain progress lines', () => {
   it('prints one line per quarter passed, then that the API is validating', () => {
     const stream = recordingStream(false);
-    const progress = createUploadProgress('lines', stream, 'model.onnx', steppingClock());
+    const progress = createUploadProgress('lines', stream, 'model.onnx', { now: steppingClock() });
     const total = 4 * 1024 * 1024;
     for (let sent = 0; sent <= total; sent += 64 * 1024) progress.update(sent, total);
     progress.finish();
@@ -49,7 +49,7 @@ describe('plain progress lines', () => {
 
   it('prints the final line once when everything arrives in one chunk', () => {
     const stream = recordingStream(false);
-    const progress = createUploadProgress('lines', stream, 'model.onnx', steppingClock());
+    const progress = createUploadProgress('lines', stream, 'model.onnx', { now: steppingClock() });
     progress.update(0, 632);
     progress.update(632, 632);
     expect(stream.text).toBe('uploading model.onnx: 100 % (632 B of 632 B, 632 B/s)\nvalidating…\n');
@@ -60,10 +60,27 @@ describe('plain progress lines', () => {
   });
 });
 
+describe('other transfers', () => {
+  it('say what they wait for after the last byte (a batch file), or nothing (a download)', () => {
+    const upload = recordingStream(false);
+    const batch = createUploadProgress('lines', upload, 'rows.csv', { now: steppingClock(), waiting: 'checking the file and counting its rows…' });
+    batch.update(0, 100);
+    batch.update(100, 100);
+    expect(upload.text).toBe('uploading rows.csv: 100 % (100 B of 100 B, 100 B/s)\nchecking the file and counting its rows…\n');
+
+    const download = recordingStream(false);
+    const results = createUploadProgress('lines', download, 'rows.results.csv', { now: steppingClock(), verb: 'downloading', waiting: null });
+    results.update(0, 2048);
+    results.update(2048, 2048);
+    results.finish();
+    expect(download.text).toBe('downloading rows.results.csv: 100 % (2.0 KiB of 2.0 KiB, 2.0 KiB/s)\n');
+  });
+});
+
 describe('terminal bar', () => {
   it('redraws one line, then shows "validating…" until the answer and wipes it', () => {
     const stream = recordingStream(true);
-    const progress = createUploadProgress('bar', stream, 'model.onnx', steppingClock());
+    const progress = createUploadProgress('bar', stream, 'model.onnx', { now: steppingClock() });
     progress.update(0, 1000);
     progress.update(500, 1000);
     progress.update(1000, 1000);

@@ -8,7 +8,7 @@ import { formatBytes, formatSpeed, percentOf } from '../format/quantities.js';
 export type ProgressMode = 'bar' | 'lines' | 'none';
 
 export interface UploadProgress {
-  /** The SDK's onProgress. After the last byte it says the API is validating the model. */
+  /** The SDK's onProgress. After the last byte it says what the API is doing meanwhile (validating the model). */
   update(sentBytes: number, totalBytes: number): void;
   /** The answer is in (or the upload failed): stop drawing and leave the terminal tidy. */
   finish(): void;
@@ -24,18 +24,34 @@ export function progressModeFor(stderr: ProgressStream, options: { json?: boolea
   return stderr.isTTY ? 'bar' : 'lines';
 }
 
-const VALIDATING = 'validating…';
+/** What a model upload waits for once every byte is sent. */
+export const VALIDATING = 'validating…';
 /** Plain mode prints a line as each quarter is passed: enough to see it move, short in a log. */
 const PLAIN_STEPS = [25, 50, 75, 100];
 
-export function createUploadProgress(mode: ProgressMode, stderr: ProgressStream, fileName: string, now: () => number = Date.now): UploadProgress {
+export interface TransferProgressOptions {
+  /** `uploading` (default) or `downloading`: the first word of every line. */
+  verb?: string;
+  /** Shown once every byte is through, until the API answers (default `validating…`, a model's); null for nothing. */
+  waiting?: string | null;
+  now?: () => number;
+}
+
+export function createUploadProgress(mode: ProgressMode, stderr: ProgressStream, fileName: string, options: TransferProgressOptions = {}): UploadProgress {
   if (mode === 'none') return { update() {}, finish() {} };
-  return mode === 'bar' ? new BarProgress(stderr, fileName, now) : new PlainProgress(stderr, fileName, now);
+  const settings: TransferSettings = { verb: options.verb ?? 'uploading', waiting: options.waiting === undefined ? VALIDATING : options.waiting, now: options.now ?? Date.now };
+  return mode === 'bar' ? new BarProgress(stderr, fileName, settings) : new PlainProgress(stderr, fileName, settings);
+}
+
+interface TransferSettings {
+  verb: string;
+  waiting: string | null;
+  now: () => number;
 }
 
 /** `uploading model.onnx: 50 % (316 B of 632 B, 1.2 MiB/s)` */
-export function plainProgressLine(fileName: string, sent: number, total: number, elapsedMs: number): string {
-  return `uploading ${fileName}: ${percentOf(sent, total)} % (${formatBytes(sent)} of ${formatBytes(total)}, ${formatSpeed(sent, elapsedMs)})`;
+export function plainProgressLine(fileName: string, sent: number, total: number, elapsedMs: number, verb = 'uploading'): string {
+  return `${verb} ${fileName}: ${percentOf(sent, total)} % (${formatBytes(sent)} of ${formatBytes(total)}, ${formatSpeed(sent, elapsedMs)})`;
 }
 
 class PlainProgress implements UploadProgress {
@@ -46,9 +62,9 @@ class PlainProgress implements UploadProgress {
   constructor(
     private readonly stderr: ProgressStream,
     private readonly fileName: string,
-    private readonly now: () => number,
+    private readonly settings: TransferSettings,
   ) {
-    this.startedAt = now();
+    this.startedAt = settings.now();
   }
 
   update(sent: number, total: number): void {
@@ -58,10 +74,10 @@ class PlainProgress implements UploadProgress {
       this.nextStep += 1;
       passed = true;
     }
-    if (passed) this.stderr.write(`${plainProgressLine(this.fileName, sent, total, this.now() - this.startedAt)}\n`);
+    if (passed) this.stderr.write(`${plainProgressLine(this.fileName, sent, total, this.settings.now() - this.startedAt, this.settings.verb)}\n`);
     if (sent === total && !this.validating) {
       this.validating = true;
-      this.stderr.write(`${VALIDATING}\n`);
+      if (this.settings.waiting !== null) this.stderr.write(`${this.settings.waiting}\n`);
     }
   }
 
@@ -76,14 +92,14 @@ class BarProgress implements UploadProgress {
 
   constructor(
     private readonly stderr: ProgressStream,
-    private readonly fileName: string,
-    private readonly now: () => number,
+    fileName: string,
+    private readonly settings: TransferSettings,
   ) {
-    this.startedAt = now();
+    this.startedAt = settings.now();
     this.bar = new cliProgress.SingleBar(
       {
         stream: stderr as NodeJS.WritableStream,
-        format: `uploading ${fileName} {bar} {percent} % | {sent} / {size} | {speed}`,
+        format: `${settings.verb} ${fileName} {bar} {percent} % | {sent} / {size} | {speed}`,
         barsize: 30,
         // A hidden cursor would stay hidden after Ctrl-C, and restoring it on SIGINT
         // (cli-progress's gracefulExit) would keep Ctrl-C from ending the upload.
@@ -94,7 +110,7 @@ class BarProgress implements UploadProgress {
   }
 
   private payload(sent: number, total: number) {
-    return { percent: percentOf(sent, total), sent: formatBytes(sent), size: formatBytes(total), speed: formatSpeed(sent, this.now() - this.startedAt) };
+    return { percent: percentOf(sent, total), sent: formatBytes(sent), size: formatBytes(total), speed: formatSpeed(sent, this.settings.now() - this.startedAt) };
   }
 
   update(sent: number, total: number): void {
@@ -109,7 +125,7 @@ class BarProgress implements UploadProgress {
       this.bar.update(Math.max(total, 1), this.payload(sent, total));
       this.bar.stop();
       // Stays on screen until the answer arrives, then finish() wipes it.
-      this.stderr.write(VALIDATING);
+      if (this.settings.waiting !== null) this.stderr.write(this.settings.waiting);
     }
   }
 

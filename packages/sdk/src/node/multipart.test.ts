@@ -8,7 +8,7 @@ async function parseForm(contentType: string, body: Buffer): Promise<FormData> {
 
 describe('buildMultipartFraming', () => {
   it('frames the metadata field before the file, and a standard parser reads both back', async () => {
-    const framing = buildMultipartFraming({ fileName: 'model.onnx', metadataJson: '{"tags":["a"]}', boundary: 'b0undary' });
+    const framing = buildMultipartFraming({ fileName: 'model.onnx', fields: [{ name: 'metadata', value: '{"tags":["a"]}' }], boundary: 'b0undary' });
     const content = Buffer.from([0x08, 0x07, 0x12, 0x00, 0xff, 0x0d, 0x0a]);
     const body = Buffer.concat([framing.head, content, framing.tail]);
 
@@ -22,13 +22,28 @@ describe('buildMultipartFraming', () => {
   });
 
   it('computes the Content-Length of the whole body from the file size alone', () => {
-    const framing = buildMultipartFraming({ fileName: 'modèle « final ».onnx', metadataJson: '{"description":"überall"}' });
+    const framing = buildMultipartFraming({ fileName: 'modèle « final ».onnx', fields: [{ name: 'metadata', value: '{"description":"überall"}' }] });
     const fileSize = 123_457;
     const body = Buffer.concat([framing.head, Buffer.alloc(fileSize), framing.tail]);
     expect(multipartContentLength(framing, fileSize)).toBe(body.length);
   });
 
-  it('sends no metadata part when there is no metadata', async () => {
+  it('frames several fields in the order given, all before the file', async () => {
+    const framing = buildMultipartFraming({
+      fileName: 'rows.csv',
+      fields: [
+        { name: 'spec', value: '{"endpoint":"fraud","chunkSize":500}' },
+        { name: 'note', value: 'line one\r\nline two' },
+      ],
+    });
+    const form = await parseForm(framing.contentType, Buffer.concat([framing.head, Buffer.from('a,b\n1,2\n'), framing.tail]));
+    expect([...form.keys()]).toEqual(['spec', 'note', 'file']);
+    expect(JSON.parse(String(form.get('spec')))).toEqual({ endpoint: 'fraud', chunkSize: 500 });
+    expect(form.get('note')).toBe('line one\r\nline two');
+    expect(await (form.get('file') as File).text()).toBe('a,b\n1,2\n');
+  });
+
+  it('sends no field part when there are no fields', async () => {
     const framing = buildMultipartFraming({ fileName: 'm.onnx' });
     expect(framing.head.toString()).not.toContain('metadata');
     const form = await parseForm(framing.contentType, Buffer.concat([framing.head, Buffer.from('x'), framing.tail]));

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * The bytes around the file in a multipart/form-data upload: everything before the file's content
- * (the optional `metadata` field, then the file part's headers) and everything after it. The file
- * itself is streamed between the two, so the body's length is known without reading the file.
+ * (the text fields, then the file part's headers) and everything after it. The file itself is
+ * streamed between the two, so the body's length is known without reading the file.
  */
 export interface MultipartFraming {
   contentType: string;
@@ -11,10 +11,16 @@ export interface MultipartFraming {
   tail: Buffer;
 }
 
+/** A text field sent before the file (a model's `metadata`, a batch job's `spec`). */
+export interface MultipartField {
+  name: string;
+  value: string;
+}
+
 export interface MultipartFramingOptions {
   fileName: string;
-  /** Sent as the `metadata` field, before the file: the API reads parts in order. */
-  metadataJson?: string;
+  /** Sent in this order, before the file: the API reads parts in order and checks them before the bytes. */
+  fields?: readonly MultipartField[];
   /** Fixed in tests; random otherwise, so the boundary cannot occur in a model's bytes by accident. */
   boundary?: string;
 }
@@ -30,10 +36,10 @@ export function quoteDispositionValue(value: string): string {
 export function buildMultipartFraming(options: MultipartFramingOptions): MultipartFraming {
   const boundary = options.boundary ?? `modelgate-${randomBytes(16).toString('hex')}`;
   let head = '';
-  if (options.metadataJson !== undefined) {
-    // No Content-Type on this part: @fastify/multipart would parse an application/json field into
+  for (const field of options.fields ?? []) {
+    // No Content-Type on these parts: @fastify/multipart would parse an application/json field into
     // an object, and the API expects the field's text.
-    head += `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${options.metadataJson}\r\n`;
+    head += `--${boundary}\r\nContent-Disposition: form-data; name=${quoteDispositionValue(field.name)}\r\n\r\n${field.value}\r\n`;
   }
   head +=
     `--${boundary}\r\n` +
