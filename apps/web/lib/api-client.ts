@@ -1,5 +1,10 @@
 import type {
   ApiKeyList,
+  BatchJob,
+  BatchJobList,
+  RecordList,
+  Schedule,
+  StreamBindingList,
   AuditList,
   AuditQuery,
   Endpoint,
@@ -71,6 +76,19 @@ export const getEndpointMetrics = (endpoint: string, range: MetricsRange) =>
 
 /** Every endpoint's live traffic over the named range, ending now. */
 export const getMetricsOverview = (range: MetricsRange) => request<MetricsOverview>(`/v1/metrics/overview${metricsSearch(range)}`);
+
+/** Batch jobs, newest first (the first page: the dashboard shows the latest ones). */
+export const getBatchJobs = () => request<BatchJobList>('/v1/batch-jobs');
+
+export const getBatchJob = (id: string) => request<BatchJob>(`/v1/batch-jobs/${segment(id)}`);
+
+/** The first page of an endpoint's records inbox, with its counts per status. */
+export const getRecords = (endpoint: string, search: string) => request<RecordList>(`/v1/endpoints/${segment(endpoint)}/records${search}`);
+
+/** The endpoint's scoring schedule (cron null without one), its next runs and run history. */
+export const getSchedule = (endpoint: string) => request<Schedule>(`/v1/endpoints/${segment(endpoint)}/schedule`);
+
+export const getStreams = () => request<StreamBindingList>('/v1/streams');
 
 export const getWhoAmI = () => request<WhoAmI>('/v1/auth/me');
 

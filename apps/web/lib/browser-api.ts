@@ -16,6 +16,14 @@ export function endpointPath(endpoint: string): string {
   return `${PROXY_BASE}/endpoints/${encodeURIComponent(endpoint)}`;
 }
 
+export function batchJobPath(id: string): string {
+  return `${PROXY_BASE}/batch-jobs/${encodeURIComponent(id)}`;
+}
+
+export function streamPath(id: string): string {
+  return `${PROXY_BASE}/streams/${encodeURIComponent(id)}`;
+}
+
 export type ApiFailureResult = {
   ok: false;
   problem: Problem;
@@ -26,7 +34,7 @@ export type ApiFailureResult = {
 /** `headers`: the answer's, e.g. which version served a prediction (`X-Modelgate-*`). */
 export type ApiResult<T> = { ok: true; status: number; data: T; headers: Headers } | ApiFailureResult;
 
-export type ApiMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface CallApiOptions {
   /** Headers beyond the usual ones, e.g. `X-Modelgate-Version` to pin a routed version. */

@@ -30,6 +30,15 @@ export function versionExample(signature: Signature, sampleInput: SampleInput | 
 }
 
 /**
+ * Just the `inputs` of a version's example request, as compact JSON: what a records push or a
+ * stream message carries for each data point.
+ */
+export function exampleInputsJson(signature: Signature, sampleInput: SampleInput | undefined): string {
+  const body = JSON.parse(versionExample(signature, sampleInput).body) as { inputs?: unknown };
+  return JSON.stringify(body.inputs ?? {});
+}
+
+/**
  * JSON laid out like the generated examples: objects one key per line, every other value (tensor
  * data, however nested) on one line, so a 28×28 image does not become 784 lines.
  */

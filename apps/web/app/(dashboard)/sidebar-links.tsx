@@ -26,6 +26,16 @@ const items = {
     label: 'Endpoints',
     icon: <path d="M3 10h6m0 0 3-5h5M9 10l3 5h5M15 3l2 2-2 2M15 13l2 2-2 2" />,
   },
+  'batch-jobs': {
+    href: '/batch-jobs',
+    label: 'Batch jobs',
+    icon: <path d="M4 4h12v3H4zM4 8.5h12v3H4zM4 13h12v3H4zM13 5.5h1M13 10h1M13 14.5h1" />,
+  },
+  streams: {
+    href: '/streams',
+    label: 'Streams',
+    icon: <path d="M2 7c2.5-2 5-2 7.5 0s5 2 8 0M2 11.5c2.5-2 5-2 7.5 0s5 2 8 0M2 16c2.5-2 5-2 7.5 0s5 2 8 0" />,
+  },
   users: {
     href: '/users',
     label: 'Users',

@@ -16,7 +16,7 @@ export function Sidebar({ session }: { session: Session }) {
     decideFor(session, Action.readAudit).allowed ? ('audit' as const) : undefined,
   ].filter((link) => link !== undefined);
   const sections: NavSection[] = [
-    { label: undefined, links: ['overview', 'models', 'endpoints'] },
+    { label: undefined, links: ['overview', 'models', 'endpoints', 'batch-jobs', 'streams'] },
     ...(adminLinks.length > 0 ? [{ label: 'Admin', links: adminLinks }] : []),
   ];
 

@@ -3,18 +3,23 @@ import { ApiErrorPanel } from '@/components/api-error-panel';
 import { Badge } from '@/components/badge';
 import { PageHeader } from '@/components/page-header';
 import { Section } from '@/components/section';
-import { getEndpoint, getEndpointMetrics, getModels, getRevisions, getRollouts, getVersion } from '@/lib/api-client';
+import { getEndpoint, getEndpointMetrics, getModels, getRecords, getRevisions, getRollouts, getSchedule, getVersion } from '@/lib/api-client';
+import { webConfig } from '@/lib/config';
 import { loadFromApi } from '@/lib/load-from-api';
 import { metricsRangeOf } from '@/lib/metrics-range';
-import { versionExample } from '@/lib/predict-example';
+import { exampleInputsJson, versionExample } from '@/lib/predict-example';
+import { recordsSearch } from '@/lib/records-query';
+import { PLACEHOLDER_INPUTS } from '@/lib/stream-example';
 import { DeployCanary } from './deploy-canary';
 import { EndpointRollouts } from './endpoint-rollouts';
 import { EndpointSettings } from './endpoint-settings';
 import { LatencyAndTraffic } from './latency-and-traffic';
 import { PredictSnippet } from './predict-snippet';
+import { RecordsInbox } from './records-inbox';
 import { RevisionTimeline } from './revision-timeline';
 import { RollBack } from './roll-back';
 import { RolloutPanel } from './rollout-panel';
+import { ScoringSchedule } from './scoring-schedule';
 import { TrafficSplit } from './traffic-split';
 import { type RoutedExample, TryItConsole } from './try-it-console';
 
@@ -36,13 +41,15 @@ export default async function EndpointPage({ params, searchParams }: EndpointPag
   const range = metricsRangeOf((await searchParams).range);
   // When the server asked for the metrics and rollouts: the browser's first poll comes one interval later.
   const askedAt = Date.now();
-  const [loaded, revisions, models, metrics, rollouts] = await Promise.all([
+  const [loaded, revisions, models, metrics, rollouts, records, schedule] = await Promise.all([
     loadFromApi(getEndpoint(name)),
     loadFromApi(getRevisions(name)),
     loadFromApi(getModels(), { notFoundIsPage: false }),
     // Secondary: if these fail their sections say so and keep trying from the browser.
     loadFromApi(getEndpointMetrics(name, range), { notFoundIsPage: false }),
     loadFromApi(getRollouts(name), { notFoundIsPage: false }),
+    loadFromApi(getRecords(name, recordsSearch(undefined, undefined)), { notFoundIsPage: false }),
+    loadFromApi(getSchedule(name), { notFoundIsPage: false }),
   ]);
 
   if (!loaded.ok) {
@@ -127,6 +134,28 @@ export default async function EndpointPage({ params, searchParams }: EndpointPag
           </>
         ) : null}
         <PredictSnippet endpoint={endpoint.name} route={primaryRoute} version={primaryVersion} />
+      </Section>
+
+      <Section
+        id="records"
+        title="Records inbox"
+        description="Data points applications push for batch scoring, each kept with its latest prediction and the version that made it. Pushing a key again with new inputs makes it pending again."
+      >
+        <RecordsInbox
+          endpoint={endpoint.name}
+          initial={records}
+          initialAt={askedAt}
+          apiUrl={webConfig().apiUrl}
+          exampleInputsJson={primaryVersion?.ok ? exampleInputsJson(primaryVersion.data.signature, primaryVersion.data.metadata.sampleInput) : PLACEHOLDER_INPUTS}
+        />
+      </Section>
+
+      <Section
+        id="schedule"
+        title="Scoring schedule"
+        description="When the pending records are scored, through the endpoint's routing, in chunks; a run never scores a record twice."
+      >
+        <ScoringSchedule endpoint={endpoint.name} initial={schedule} initialAt={askedAt} />
       </Section>
 
       <Section

@@ -1,4 +1,4 @@
-import { formatBytes } from '@/lib/format';
+import { UploadProgress as FileUploadProgress } from '@/components/upload-progress';
 
 export type ProgressStage = 'sending' | 'validating' | 'done';
 
@@ -9,55 +9,14 @@ interface UploadProgressProps {
   fileName: string;
 }
 
-/** The real progress of the bytes on the wire, then the wait while the API validates them. */
-export function UploadProgress({ stage, loaded, total, fileName }: UploadProgressProps) {
-  const percent = stage === 'sending' ? (total > 0 ? Math.floor((loaded / total) * 100) : 0) : 100;
-  const sent = stage === 'sending' ? loaded : total;
-  const amounts = `${formatBytes(sent)} of ${formatBytes(total)}`;
-  const label =
-    stage === 'sending' ? `Uploading ${fileName}` : stage === 'validating' ? 'Validating in an isolated process…' : 'Upload complete';
+/** The model's bytes on the wire, then the wait while the API validates them. */
+export function UploadProgress({ stage, ...rest }: UploadProgressProps) {
   return (
-    <div className="grid gap-2">
-      <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 text-sm">
-        <span id="upload-progress-label" className="flex items-center gap-2 font-medium text-zinc-800">
-          {stage === 'validating' ? <Spinner /> : null}
-          {label}
-        </span>
-        <span className="text-zinc-600 tabular-nums">
-          {percent} % · {amounts}
-        </span>
-      </div>
-      <div
-        role="progressbar"
-        aria-labelledby="upload-progress-label"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-        aria-valuetext={`${percent} %, ${amounts} sent`}
-        className="h-2 overflow-hidden rounded-full bg-zinc-200"
-      >
-        <div
-          className={`h-full rounded-full transition-[width] duration-200 ${stage === 'done' ? 'bg-emerald-500' : 'bg-indigo-600'} ${
-            stage === 'validating' ? 'animate-pulse' : ''
-          }`}
-          style={{ width: `${percent}%` }}
-        />
-      </div>
-      {stage === 'validating' ? (
-        <p className="text-xs text-zinc-500">
-          Every byte has arrived. The API loads the model in a separate process with a time limit, so a broken or hostile
-          file cannot harm it, and reads its signature.
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function Spinner() {
-  return (
-    <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4 animate-spin text-indigo-600" fill="none">
-      <circle cx="8" cy="8" r="6" stroke="currentColor" strokeOpacity="0.25" strokeWidth="2" />
-      <path d="M14 8a6 6 0 0 0-6-6" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-    </svg>
+    <FileUploadProgress
+      stage={stage === 'validating' ? 'processing' : stage}
+      processingLabel="Validating in an isolated process…"
+      processingNote="Every byte has arrived. The API loads the model in a separate process with a time limit, so a broken or hostile file cannot harm it, and reads its signature."
+      {...rest}
+    />
   );
 }

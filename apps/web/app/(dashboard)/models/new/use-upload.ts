@@ -1,14 +1,11 @@
 'use client';
 
 import type { ModelVersion, Problem } from '@modelgate/contracts';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { csrfHeaders, PROXY_BASE, unreachableProblem } from '@/lib/browser-api';
-import { readProblem } from '@/lib/problem';
+import { useCallback } from 'react';
+import { type MultipartUploadState, useMultipartUpload } from '@/components/use-multipart-upload';
+import { PROXY_BASE } from '@/lib/browser-api';
 
-/**
- * One model upload through the /api/v1 proxy. XMLHttpRequest rather than fetch because only XHR
- * reports upload progress; the body is a FormData, so the browser streams the file from disk.
- */
+/** One model upload, as the upload page shows it: its phases in the words of a model's life. */
 export type UploadState =
   | { phase: 'idle' }
   | { phase: 'uploading'; loaded: number; total: number }
@@ -26,73 +23,31 @@ export interface UploadRequest {
   metadata?: Record<string, unknown>;
 }
 
+function uploadStateOf(state: MultipartUploadState<ModelVersion>): UploadState {
+  switch (state.phase) {
+    case 'processing':
+      return { phase: 'validating', total: state.total };
+    case 'done':
+      return { phase: 'done', created: state.status === 201, version: state.data, total: state.total };
+    default:
+      return state;
+  }
+}
+
 export function useUpload() {
-  const [state, setState] = useState<UploadState>({ phase: 'idle' });
-  const current = useRef<XMLHttpRequest | null>(null);
+  const upload = useMultipartUpload<ModelVersion>();
+  const { start: startUpload } = upload;
 
-  // Leaving the page would drop an upload in flight: ask first.
-  const busy = state.phase === 'uploading' || state.phase === 'validating';
-  useEffect(() => {
-    if (!busy) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [busy]);
+  const start = useCallback(
+    ({ model, file, metadata }: UploadRequest) => {
+      const form = new FormData();
+      // The API reads the parts in order: metadata must come before the file.
+      if (metadata) form.append('metadata', JSON.stringify(metadata));
+      form.append('file', file, file.name);
+      startUpload({ url: `${PROXY_BASE}/models/${encodeURIComponent(model)}/versions`, form, fileSize: file.size });
+    },
+    [startUpload],
+  );
 
-  useEffect(() => () => current.current?.abort(), []);
-
-  const start = useCallback(({ model, file, metadata }: UploadRequest) => {
-    const form = new FormData();
-    // The API reads the parts in order: metadata must come before the file.
-    if (metadata) form.append('metadata', JSON.stringify(metadata));
-    form.append('file', file, file.name);
-
-    const xhr = new XMLHttpRequest();
-    current.current = xhr;
-    xhr.open('POST', `${PROXY_BASE}/models/${encodeURIComponent(model)}/versions`);
-    xhr.setRequestHeader('accept', 'application/json, application/problem+json');
-    for (const [name, value] of Object.entries(csrfHeaders())) xhr.setRequestHeader(name, value);
-    setState({ phase: 'uploading', loaded: 0, total: file.size });
-
-    // Upload listeners must exist before send(), or the browser reports no progress at all.
-    xhr.upload.onprogress = (event) => {
-      const total = event.lengthComputable ? event.total : file.size;
-      setState({ phase: 'uploading', loaded: Math.min(event.loaded, total), total });
-    };
-    xhr.upload.onload = () => {
-      setState((previous) => ({ phase: 'validating', total: previous.phase === 'uploading' ? previous.total : file.size }));
-    };
-    xhr.onload = () => {
-      current.current = null;
-      if (xhr.status === 200 || xhr.status === 201) {
-        try {
-          const version = JSON.parse(xhr.responseText) as ModelVersion;
-          setState((previous) => ({
-            phase: 'done',
-            created: xhr.status === 201,
-            version,
-            total: 'total' in previous ? previous.total : file.size,
-          }));
-          return;
-        } catch {
-          // Falls through to the problem below: a 2xx without a version is the proxy's or API's bug.
-        }
-      }
-      setState({ phase: 'failed', problem: readProblem(xhr.status, xhr.statusText, xhr.responseText) });
-    };
-    xhr.onerror = () => {
-      current.current = null;
-      setState({ phase: 'failed', problem: unreachableProblem('the connection failed during the upload') });
-    };
-    xhr.onabort = () => {
-      current.current = null;
-      setState({ phase: 'cancelled' });
-    };
-    xhr.send(form);
-  }, []);
-
-  const cancel = useCallback(() => current.current?.abort(), []);
-  const reset = useCallback(() => setState({ phase: 'idle' }), []);
-
-  return { state, start, cancel, reset };
+  return { state: uploadStateOf(upload.state), start, cancel: upload.cancel, reset: upload.reset };
 }
