@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import type { ChildProcess } from 'node:child_process';
 import { QueueFamily, type BatchJob } from '@modelgate/contracts';
 import { buildModel } from '@modelgate/runtime/testing';
 import { Queue, QueueEvents } from 'bullmq';
@@ -18,7 +17,6 @@ const ROWS = 20_000;
 const CHUNK_SIZE = 1000;
 
 let stack: TestStack;
-const workers: ChildProcess[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -43,34 +41,9 @@ function slowModel(width = 1024, depth = 32): Uint8Array {
   });
 }
 
-/** Another worker process on the stack's database, Redis prefix and data directory, as test-stack starts its own. */
+/** Another worker process on the stack (its database, Redis prefix, data directory and batch settings). */
 async function startWorker(id: string): Promise<ChildProcess> {
-  const env = {
-    ...process.env,
-    DATABASE_URL: stack.config.DATABASE_URL,
-    REDIS_URL: stack.config.REDIS_URL,
-    MODELGATE_REDIS_PREFIX: stack.config.MODELGATE_REDIS_PREFIX,
-    MODELGATE_DATA_DIR: stack.config.MODELGATE_DATA_DIR,
-    MODELGATE_LOG_LEVEL: 'warn',
-    MODELGATE_WORKER_ID: id,
-    ...BATCH_SETTINGS,
-  };
-  const worker = spawn(process.execPath, [createRequire(import.meta.url).resolve('@modelgate/worker')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  workers.push(worker);
-  let log = '';
-  worker.stderr!.on('data', (chunk) => (log += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker ${id} did not start within 30 s:\n${log}`)), 30_000);
-    worker.stdout!.on('data', (chunk) => {
-      log += chunk;
-      if (log.includes('ready: serving')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    worker.once('exit', (code) => reject(new Error(`worker ${id} exited with ${code} during start:\n${log}`)));
-  });
-  return worker;
+  return (await stack.startWorker({ MODELGATE_WORKER_ID: id })).process;
 }
 
 beforeAll(async () => {
@@ -79,12 +52,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const worker of workers) {
-    if (worker.exitCode === null && worker.signalCode === null) {
-      worker.kill('SIGTERM');
-      await new Promise((resolve) => worker.once('exit', resolve));
-    }
-  }
   await stack?.stop();
 });
 

@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { buildGemmModel } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelForm } from '../test-support/http.js';
@@ -11,7 +9,6 @@ import { startTestStack, type TestStack } from '../test-support/test-stack.js';
  * still pending. Nothing is lost and nothing is scored twice.
  */
 let stack: TestStack;
-let replacement: ChildProcess | undefined;
 const RECORDS = 40_000;
 const CHUNK = '100';
 
@@ -24,31 +21,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (replacement && replacement.exitCode === null && replacement.signalCode === null) {
-    const exited = new Promise((resolve) => replacement!.once('exit', resolve));
-    replacement.kill('SIGTERM');
-    await exited;
-  }
   await stack?.stop();
 });
 
-/** Another worker process on the same database, Redis prefix and data directory. */
-async function startReplacementWorker(): Promise<ChildProcess> {
-  const env = {
-    ...process.env,
-    DATABASE_URL: stack.config.DATABASE_URL,
-    REDIS_URL: stack.config.REDIS_URL,
-    MODELGATE_REDIS_PREFIX: stack.config.MODELGATE_REDIS_PREFIX,
-    MODELGATE_DATA_DIR: stack.config.MODELGATE_DATA_DIR,
-    MODELGATE_LOG_LEVEL: 'warn',
-    MODELGATE_RECORDS_CHUNK_SIZE: CHUNK,
-  };
-  const child = spawn(process.execPath, [createRequire(import.meta.url).resolve('@modelgate/worker')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout!.on('data', (chunk) => (log += chunk));
-  child.stderr!.on('data', (chunk) => (log += chunk));
-  await expect.poll(() => log, { timeout: 30_000 }).toContain('ready: serving');
-  return child;
+/** Another worker process on the stack (its database, Redis prefix, data directory and chunk size). */
+function startReplacementWorker() {
+  return stack.startWorker();
 }
 
 describe('a records run whose worker is killed', () => {
@@ -81,7 +59,7 @@ describe('a records run whose worker is killed', () => {
     const [dead] = await stack.db.scheduleRun.findMany({ where: { jobId } });
     expect(dead).toMatchObject({ status: 'running' });
 
-    replacement = await startReplacementWorker();
+    await startReplacementWorker();
     await expect.poll(() => stack.db.scheduleRun.count({ where: { jobId, status: 'succeeded' } }), { timeout: 90_000, interval: 250 }).toBe(1);
 
     const runs = await stack.db.scheduleRun.findMany({ where: { jobId }, orderBy: { startedAt: 'asc' } });

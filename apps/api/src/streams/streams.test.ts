@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import type { StreamBinding } from '@modelgate/contracts';
 import { buildGemmModel, buildModel, defaultGemmParameters } from '@modelgate/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +9,6 @@ import { startTestStack, type TestStack } from '../test-support/test-stack.js';
  * (for the crash) a second worker process killed with SIGKILL; Redis Streams and PostgreSQL real.
  */
 let stack: TestStack;
-const extraWorkers: ChildProcess[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A claim happens 1.5 s after a consumer stopped acknowledging; a micro-batch is at most 8 messages. */
@@ -53,26 +50,9 @@ function gemm(row: number[]): number[] {
   return bias.map((b, column) => Math.fround(row.reduce((sum, value, index) => sum + value * weights[index]![column]!, b)));
 }
 
-/** Another worker process on the stack's database, Redis prefix and data directory. */
-async function startWorker(workerId: string): Promise<{ process: ChildProcess; log: () => string }> {
-  const env = {
-    ...process.env,
-    DATABASE_URL: stack.config.DATABASE_URL,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    MODELGATE_REDIS_PREFIX: stack.config.MODELGATE_REDIS_PREFIX,
-    MODELGATE_DATA_DIR: stack.config.MODELGATE_DATA_DIR,
-    MODELGATE_LOG_LEVEL: 'info',
-    MODELGATE_WORKER_RESYNC_MS: '500',
-    MODELGATE_WORKER_ID: workerId,
-    ...STREAM_ENV,
-  };
-  const child = spawn(process.execPath, [createRequire(import.meta.url).resolve('@modelgate/worker')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  extraWorkers.push(child);
-  let log = '';
-  child.stdout!.on('data', (chunk) => (log += chunk));
-  child.stderr!.on('data', (chunk) => (log += chunk));
-  await waitFor(async () => log.includes('ready: serving'), 30_000, () => `worker ${workerId} did not start:\n${log}`);
-  return { process: child, log: () => log };
+/** Another worker process on the stack (its database, Redis prefix, data directory and stream settings), logging claims. */
+function startWorker(workerId: string) {
+  return stack.startWorker({ MODELGATE_LOG_LEVEL: 'info', MODELGATE_WORKER_ID: workerId });
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, explain: () => string | Promise<string>): Promise<void> {
@@ -133,7 +113,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of extraWorkers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await stack?.stop();
 });
 

@@ -24,6 +24,8 @@ export interface TestStack {
   redis: Redis;
   worker: ChildProcess;
   workerLog: () => string;
+  /** Another worker process on this stack (its database, Redis prefix, data directory), with `extraEnv`; stopped with the stack. */
+  startWorker(extraEnv?: Record<string, string>): Promise<WorkerProcess>;
   /** A personal token of the first admin. */
   adminToken: string;
   /** JSON over real HTTP as the first admin (bearer token); headers given win. */
@@ -67,25 +69,8 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
   const address = app.getHttpServer().address();
   const apiUrl = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
 
-  const workerMain = createRequire(import.meta.url).resolve('@modelgate/worker');
-  const worker = spawn(process.execPath, [workerMain], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  worker.stdout!.on('data', (chunk) => (log += chunk));
-  worker.stderr!.on('data', (chunk) => (log += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start within 30 s:\n${log}`)), 30_000);
-    const check = () => {
-      if (log.includes('ready: serving')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    worker.stdout!.on('data', check);
-    worker.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited with ${code} during start:\n${log}`));
-    });
-  });
+  const { process: worker, log: workerLog } = await startWorkerProcess(env);
+  const extraWorkers: ChildProcess[] = [];
 
   const db = createPrismaClient(database.url);
   const redis = new Redis(REDIS_URL);
@@ -99,8 +84,14 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
     db,
     redis,
     worker,
-    workerLog: () => log,
+    workerLog,
+    async startWorker(extraEnv = {}) {
+      const started = await startWorkerProcess({ ...env, ...extraEnv });
+      extraWorkers.push(started.process);
+      return started;
+    },
     async stop() {
+      for (const extra of extraWorkers) if (extra.exitCode === null && extra.signalCode === null) extra.kill('SIGKILL');
       worker.kill('SIGTERM');
       // exitCode stays null for a process killed by a signal: check both.
       await new Promise((resolve) => (worker.exitCode !== null || worker.signalCode !== null ? resolve(null) : worker.once('exit', resolve)));
@@ -113,6 +104,36 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface WorkerProcess {
+  process: ChildProcess;
+  /** Everything it printed so far. */
+  log: () => string;
+}
+
+/** Starts the built worker (apps/worker/dist) with `env`; resolves once it says it is ready to serve. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  const workerMain = createRequire(import.meta.url).resolve('@modelgate/worker');
+  const child = spawn(process.execPath, [workerMain], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout!.on('data', (chunk) => (log += chunk));
+  child.stderr!.on('data', (chunk) => (log += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start within 30 s:\n${log}`)), 30_000);
+    const check = () => {
+      if (log.includes('ready: serving')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code} during start:\n${log}`));
+    });
+  });
+  return { process: child, log: () => log };
 }
 
 /** Counts files under the stack's artifact and upload directories (for "nothing left behind"). */
