@@ -1,5 +1,5 @@
-// Turns a results file into docs/benchmarks.md: the targets from issues 5 and 6 with met / missed,
-// then one table per model, the cold starts and the recording cost. The harness calls it after every run; run it alone to
+// Turns a results file into docs/benchmarks.md: the targets from issues 5, 6 and 8 with met / missed,
+// then one table per model, the cold starts, the recording cost and the batch files. The harness calls it after every run; run it alone to
 // regenerate the page from the latest (or a named) results file:
 //
 //   node bench/report.mjs [bench/results/<file>.json]
@@ -259,9 +259,171 @@ const recordingTarget = {
   },
 };
 
+/** Batch files (issue 8): the largest file end to end must reach this share of the limit's rows/s. */
+const BATCH_THROUGHPUT_BOUND = 0.5;
+/** Memory is flat when a process's peak RSS at the largest file is at most this multiple of its peak at the smallest. */
+const BATCH_MEMORY_BOUND = 1.5;
+const BATCH_PROCESSES = { api: 'API', worker: 'worker' };
+
+function formatRows(rows) {
+  return rows.toLocaleString('en-US');
+}
+
+function formatMiB(bytes) {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '—';
+  const mebibytes = bytes / 1024 ** 2;
+  return `${mebibytes < 10 ? mebibytes.toFixed(1) : Math.round(mebibytes).toLocaleString('en-US')} MiB`;
+}
+
+/** The row counts a run measured (or would have, by its settings); the smallest and the largest are judged. */
+function batchRowCounts(results) {
+  const measured = results.batch?.sizes?.map((size) => size.rows);
+  return measured?.length ? measured : (results.settings.batch?.rows ?? [100_000, 1_000_000]);
+}
+
+/** The batch-file targets: the largest file's rows/s against the limit, and flat memory in the API and the worker. */
+function batchTargets(results) {
+  const counts = batchRowCounts(results);
+  const smallest = Math.min(...counts);
+  const largest = Math.max(...counts);
+  const sizeOf = (rows) => results.batch?.sizes?.find((size) => size.rows === rows);
+  const notMeasured = (rows) => {
+    const size = sizeOf(rows);
+    if (!results.batch) return 'the batch files were not measured in this run';
+    if (!size) return `${formatRows(rows)} rows were not measured in this run`;
+    if (size.system.status !== 'measured') return `Modelgate ${size.system.status} at ${formatRows(rows)} rows: ${size.system.reason}`;
+    return undefined;
+  };
+  const throughput = {
+    id: 'batch-throughput',
+    description: `batch file, ${results.settings.batch?.model ?? 'tiny-gemm'}, ${formatRows(largest)} rows of CSV end to end (upload → scored → results downloaded), rows/s against the limit (onnxruntime in-process reading the same CSV and writing the same results file)`,
+    target: `≥ ${BATCH_THROUGHPUT_BOUND} × the limit`,
+    evaluate() {
+      // A job that ran and failed is a miss, not a gap in the measurements.
+      if (sizeOf(largest)?.system.status === 'failed') return { status: 'missed', measured: `the job failed: ${sizeOf(largest).system.reason}` };
+      const reason = notMeasured(largest);
+      if (reason) return { status: 'unavailable', measured: '—', detail: reason };
+      const { system, limit, check } = sizeOf(largest);
+      const ratio = system.rowsPerSecond / limit.rowsPerSecond;
+      const wrong = check?.status === 'passed' ? '' : `; the results are WRONG (${check?.mismatches ?? '?'} problems: ${(check?.problems ?? []).join('; ')})`;
+      return {
+        status: ratio >= BATCH_THROUGHPUT_BOUND && !wrong ? 'met' : 'missed',
+        measured: `${ratio.toFixed(2)} × the limit (${formatRate(system.rowsPerSecond)} vs ${formatRate(limit.rowsPerSecond)} rows/s; ${system.seconds.toFixed(1)} s vs ${limit.seconds.toFixed(1)} s)${wrong}`,
+        value: ratio,
+      };
+    },
+  };
+  const memory = Object.entries(BATCH_PROCESSES).map(([process, label]) => ({
+    id: `batch-memory-${process}`,
+    description: `batch file memory, ${label} process: peak RSS at ${formatRows(largest)} rows against ${formatRows(smallest)} rows (each a fresh process)`,
+    target: `flat: ≤ ${BATCH_MEMORY_BOUND} × the ${formatRows(smallest)}-row peak`,
+    evaluate() {
+      if (smallest === largest) return { status: 'unavailable', measured: '—', detail: 'needs two row counts (--batch-rows)' };
+      const reason = notMeasured(smallest) ?? notMeasured(largest);
+      if (reason) return { status: 'unavailable', measured: '—', detail: reason };
+      const small = sizeOf(smallest).system.peakRssBytes[process];
+      const large = sizeOf(largest).system.peakRssBytes[process];
+      const ratio = large / small;
+      return {
+        status: ratio <= BATCH_MEMORY_BOUND ? 'met' : 'missed',
+        measured: `${ratio.toFixed(2)} × (${formatMiB(large)} at ${formatRows(largest)} rows, ${formatMiB(small)} at ${formatRows(smallest)})`,
+        value: ratio,
+      };
+    },
+  }));
+  return [throughput, ...memory];
+}
+
+/** A few lines for the harness's log. */
+export function describeBatch(results) {
+  return batchTargets(results).map((target) => {
+    const judged = target.evaluate();
+    return `${judged.status}: ${target.description}: ${judged.measured === '—' ? judged.detail : judged.measured}`;
+  });
+}
+
+function batchSection(results) {
+  const batch = results.batch;
+  if (!batch) return 'Not measured in this run.';
+  const settings = results.settings.batch;
+  const parts = [
+    `A CSV of ${batch.model} rows (a header \`f0,…,f${batch.features - 1}\`, then ${batch.features} numbers in [−4, 4) with 4 decimals per row, from a seeded generator: the same file every run) at each row count, scored two ways, and the two results files compared row by row:`,
+    '',
+    `- **the limit**: \`bench/batch-limit.mjs\`, a process of its own: csv-parse (the worker's own copy, the same dialect) streams the file, \`OnnxModel.run\` scores ${settings.rowsPerRun} rows at a time, and the results file is written as the download is (\`row,line,model,version,<output>,error\`, the output as a JSON array); timed from the first byte read to the file closed.`,
+    `- **Modelgate end to end**: a fresh stack per row count (its own database, Redis prefix, API and worker processes, so each peak is that job's alone): ${settings.workers} worker with \`MODELGATE_BATCH_CONCURRENCY=${settings.workerConcurrency}\` (its default), a worker-placement endpoint with \`batching.maxBatchSize\` ${settings.rowsPerRun} (rows per model run); the harness uploads the CSV as a streamed multipart body (\`spec\` {endpoint, chunkSize ${formatRows(settings.chunkSize)}, errorBudget 0}), polls \`GET /v1/batch-jobs/{id}\` every 250 ms until it has succeeded, and streams \`GET …/results?format=csv\` to a file; timed from the upload's first byte to the download's last. Upload is the \`POST\` (the API writes the file to disk and counts its rows before it answers 201), scoring is 201 → succeeded seen by the poll, download the \`GET\`. CPU seconds are each process's user + system time over the phase (\`/proc/<pid>/stat\`), PostgreSQL's those of the backends serving the stack's database (found by their process titles; WAL writing and checkpoints are not in it); machine busy is the share of both cores' time in use, by anything (\`/proc/stat\`), and everything else is that busy time less the API, the worker, those backends and the harness itself: Redis, PostgreSQL's shared processes, and whatever other work the machine was doing; peak RSS per phase is the highest of VmRSS sampled every 250 ms, and the overall peak is the kernel's VmHWM${batch.sizes.every((size) => size.system.status !== 'measured' || size.system.peakRssSince === 'upload') ? ', reset just before the upload (\`/proc/<pid>/clear_refs\`) and read after the download: the job\'s peak, not start-up\'s' : ' since each process started (it could not be reset here), read after the download'}. The limit's peak is its VmHWM, model load included.`,
+    '',
+    '| rows | CSV | system | seconds | rows/s | ÷ limit | peak RSS | results |',
+    '|---:|---:|---|---:|---:|---:|---|---|',
+  ];
+  for (const size of batch.sizes) {
+    const { limit, system, check } = size;
+    const csv = formatMiB(size.csvBytes);
+    parts.push(
+      `| ${formatRows(size.rows)} | ${csv} | limit: onnxruntime in-process | ${limit.seconds.toFixed(2)} (in onnxruntime ${limit.inferenceSeconds.toFixed(2)}; CPU ${limit.cpuSeconds.toFixed(2)}) | ${formatRate(limit.rowsPerSecond)} | 1 | ${formatMiB(limit.peakRssBytes)} | the reference |`,
+    );
+    if (system.status === 'measured') {
+      const result = check?.status === 'passed' ? `every row once, outputs equal to the limit's (${formatRows(check.rowsCompared)} compared)` : `**wrong**: ${escapeCell((check?.problems ?? []).join('; '))}`;
+      parts.push(
+        `| ${formatRows(size.rows)} | ${csv} | Modelgate end to end | ${system.seconds.toFixed(2)} | ${formatRate(system.rowsPerSecond)} | ${formatRatio(system.rowsPerSecond / limit.rowsPerSecond)} | API ${formatMiB(system.peakRssBytes.api)}, worker ${formatMiB(system.peakRssBytes.worker)} | ${result} |`,
+      );
+    } else {
+      parts.push(`| ${formatRows(size.rows)} | ${csv} | Modelgate end to end | ${system.status}: ${escapeCell(system.reason)} | | | | |`);
+    }
+  }
+  const measured = batch.sizes.filter((size) => size.system.status === 'measured');
+  if (measured.length) {
+    const PHASES = {
+      upload: 'upload: POST, the API streams the file to disk and counts its rows',
+      scoring: 'queued + scoring: 201 → succeeded',
+      download: 'download: the results CSV streamed from PostgreSQL',
+    };
+    parts.push(
+      '',
+      "Where Modelgate's time goes:",
+      '',
+      '| rows | phase | seconds | API CPU s | worker CPU s | PostgreSQL CPU s | everything else, CPU s | machine busy | API peak RSS | worker peak RSS |',
+      '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const size of measured) {
+      for (const [phase, label] of Object.entries(PHASES)) {
+        const figures = size.system.phases[phase];
+        parts.push(
+          `| ${formatRows(size.rows)} | ${label} | ${figures.seconds.toFixed(2)} | ${figures.cpuSeconds.api.toFixed(1)} | ${figures.cpuSeconds.worker.toFixed(1)} | ${figures.cpuSeconds.postgres?.toFixed(1) ?? '—'} | ${figures.otherCpuSeconds?.toFixed(1) ?? '—'} | ${formatShare(figures.machineBusyShare, 0)} | ${formatMiB(figures.peakRssBytes.api)} | ${formatMiB(figures.peakRssBytes.worker)} |`,
+        );
+      }
+    }
+    parts.push(
+      '',
+      measured
+        .map(
+          (size) =>
+            `${formatRows(size.rows)} rows: the job itself reports ${formatRate(size.system.job.rowsPerSecond)} rows/s (rows over started → finished, ${size.system.job.scoringSeconds?.toFixed(2) ?? '—'} s, after ${size.system.job.queuedSeconds?.toFixed(2) ?? '—'} s queued); the API and worker held ${formatMiB(size.system.idleRssBytes.api)} and ${formatMiB(size.system.idleRssBytes.worker)} before the upload; the results file is ${formatMiB(size.system.resultBytes)}; mapping in force ${escapeCell(JSON.stringify(size.system.job.mapping))}.`,
+        )
+        .join(' '),
+    );
+  }
+  if (batch.sizes.length >= 2) {
+    const smallest = batch.sizes[0];
+    const largest = batch.sizes.at(-1);
+    const row = (label, small, large) => `| ${label} | ${formatMiB(small)} | ${formatMiB(large)} | ${formatRatio(large / small)} |`;
+    parts.push(
+      '',
+      `Memory as rows grow (peak RSS, each a fresh process; ${formatRows(largest.rows / smallest.rows)} × the rows):`,
+      '',
+      `| process | ${formatRows(smallest.rows)} rows | ${formatRows(largest.rows)} rows | ratio |`,
+      '|---|---:|---:|---:|',
+    );
+    if (smallest.system.status === 'measured' && largest.system.status === 'measured') {
+      for (const [process, label] of Object.entries(BATCH_PROCESSES)) parts.push(row(`Modelgate ${label}`, smallest.system.peakRssBytes[process], largest.system.peakRssBytes[process]));
+    }
+    parts.push(row('the limit', smallest.limit.peakRssBytes, largest.limit.peakRssBytes));
+  }
+  return parts.join('\n');
+}
+
 /** Every target judged against one results file. */
 export function evaluateTargets(results) {
-  return [...TARGETS, ...coldStartTargets(results), recordingTarget].map((target) => ({
+  return [...TARGETS, ...coldStartTargets(results), recordingTarget, ...batchTargets(results)].map((target) => ({
     id: target.id,
     description: target.description,
     target: target.target,
@@ -508,7 +670,7 @@ Everything, the load generator included, shares the machine's ${machine.cores} c
 
 ## Targets
 
-From issue 5, and the recording cost from issue 6 (judged on the end-to-end medians at the highest concurrency of its rounds; see Recording cost). ShuffleNet's targets are judged at c=${SHUFFLENET_TARGET_CONCURRENCY}; "(b)" is the hand-written baseline at the same concurrency.
+From issue 5, the recording cost from issue 6 (judged on the end-to-end medians at the highest concurrency of its rounds; see Recording cost) and the batch files from issue 8 (see Batch files). ShuffleNet's targets are judged at c=${SHUFFLENET_TARGET_CONCURRENCY}; "(b)" is the hand-written baseline at the same concurrency.
 
 ${targetsTable(targets)}
 
@@ -541,6 +703,12 @@ ${coldStartTable(results)}
 What recording every prediction's latency and outcome (issue 6: \`LatencyRecorder.record()\` per request, per-minute rollups flushed to PostgreSQL, /metrics) costs in throughput, measured with recording on and off in the same run, end to end and in isolation.
 
 ${recordingSection(results)}
+
+## Batch files
+
+A CSV through Modelgate's batch jobs end to end (upload → scored in chunks by the worker → results downloaded) against the limit measured in the same run: onnxruntime in a process of its own reading the same CSV in batches and writing the same results file (issue 8).
+
+${batchSection(results)}
 
 ## Notes
 

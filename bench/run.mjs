@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadEnv } from '../scripts/lib/env.mjs';
 import { repoRoot, runPnpm } from '../scripts/lib/pnpm.mjs';
-import { describeRecording, evaluateTargets, resultsDirectory, summarizeRecording, SYSTEMS, writeReport } from './report.mjs';
+import { measureBatch, stopBatchStacks } from './batch.mjs';
+import { describeBatch, describeRecording, evaluateTargets, resultsDirectory, summarizeRecording, SYSTEMS, writeReport } from './report.mjs';
 
 const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
 const requireFromRoot = createRequire(path.join(repoRoot, 'package.json'));
@@ -28,12 +29,14 @@ const USAGE = `npm run bench [-- options]
   --max-batch-size <n>     Modelgate endpoints' batching.maxBatchSize (default 32)
   --idle-wait <s>          idle time before a cold-start request (default 3; endpoints unload after 1 s)
   --cold-samples <n>       cold starts measured per endpoint (default 3)
-  --only <list>            run only these sections: cells, cold-starts, recording (default all three)
+  --only <list>            run only these sections: cells, cold-starts, recording, batch (default all four)
   --recording-concurrency <list>
                            concurrencies of the recording on/off rounds (default 16; the highest is judged)
   --recording-rounds <n>   on/off rounds (default 6; each starts a fresh pair of API processes and measures both)
   --recording-duration <s> measured seconds per recording cell (default 3, after a 2 s warm-up)
   --recording-calls <n>    record() calls per timed loop in the isolated measurement (default 2000000)
+  --batch-rows <list>      rows of the batch-file CSVs (default 100000,1000000; memory is compared between the smallest and the largest)
+  --batch-chunk-size <n>   rows per chunk job of the batch files (default 1000, the API's default)
   --no-build               use the apps as built; otherwise turbo builds api and worker first (cached when unchanged)`;
 
 const { values: flags } = parseArgs({
@@ -52,6 +55,8 @@ const { values: flags } = parseArgs({
     'recording-rounds': { type: 'string', default: '6' },
     'recording-duration': { type: 'string', default: '3' },
     'recording-calls': { type: 'string', default: '2000000' },
+    'batch-rows': { type: 'string', default: '100000,1000000' },
+    'batch-chunk-size': { type: 'string', default: '1000' },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -83,7 +88,7 @@ function concurrencyList(name) {
 }
 
 /** The parts of a run, in the order they run; `--only` picks some. */
-const SECTIONS = ['cells', 'cold-starts', 'recording'];
+const SECTIONS = ['cells', 'cold-starts', 'recording', 'batch'];
 
 function sectionList() {
   if (flags.only === undefined) return SECTIONS;
@@ -128,6 +133,20 @@ const settings = {
     flushMs: 5000,
     calls: positiveNumber('recording-calls', { integer: true }),
     repetitions: 5,
+  },
+  // Batch files (issue 8): CSVs of tiny-gemm rows through a fresh stack per row count, end to end,
+  // against onnxruntime in a process of its own on the same CSV (bench/batch.mjs).
+  batch: {
+    model: 'tiny-gemm',
+    rows: [...new Set(concurrencyList('batch-rows'))].sort((left, right) => left - right),
+    chunkSize: positiveNumber('batch-chunk-size', { integer: true }),
+    // The endpoint's batching.maxBatchSize: the worker runs a chunk's rows this many at a time
+    // (64 is also what it uses for a pinned version); the limit runs the same batches.
+    rowsPerRun: 64,
+    // One worker process with the worker's default MODELGATE_BATCH_CONCURRENCY: chunks in flight at once.
+    workers: 1,
+    workerConcurrency: 2,
+    timeoutSec: 1800,
   },
 };
 
@@ -765,8 +784,17 @@ async function main() {
 
   const runs = (section) => settings.sections.includes(section);
   const requested = flags.models ? flags.models.split(',') : MODEL_NAMES;
-  // Every model a section needs is uploaded; the recording section always uses its own model.
-  const models = loadBenchModels([...new Set([...(runs('cells') || runs('cold-starts') ? requested : []), ...(runs('recording') ? [settings.recording.model] : [])])]);
+  // Every model a section needs is loaded, and uploaded to the shared stack when a section there uses
+  // it; the recording and batch sections always use their own model, and the batch section starts
+  // stacks of its own.
+  const stackModelNames = [...(runs('cells') || runs('cold-starts') ? requested : []), ...(runs('recording') ? [settings.recording.model] : [])];
+  const models = loadBenchModels([...new Set([...stackModelNames, ...(runs('batch') ? [settings.batch.model] : [])])]);
+  const needsStack = stackModelNames.length > 0;
+  const stackEnv = {
+    MODELGATE_LOG_LEVEL: 'warn',
+    MODELGATE_ORT_INTRA_OP_THREADS: String(settings.ortIntraOpThreads),
+    MODELGATE_ORT_INTER_OP_THREADS: String(settings.ortInterOpThreads),
+  };
   const measuredModels = models.filter((model) => (runs('cells') || runs('cold-starts')) && requested.includes(model.name));
   const sessionOptions = { intraOpNumThreads: settings.ortIntraOpThreads, interOpNumThreads: settings.ortInterOpThreads, executionMode: settings.ortExecutionMode };
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'modelgate-bench-'));
@@ -779,6 +807,7 @@ async function main() {
     cells: [],
     coldStarts: [],
     recording: undefined,
+    batch: undefined,
     otherLoad: { busyShareBefore: await machineBusyShare(), loadAverageBefore: os.loadavg() },
   };
 
@@ -793,6 +822,7 @@ async function main() {
   const stopEverything = async () => {
     await baseline?.stop();
     for (const group of recordingGroups) await group.stopAll();
+    await stopBatchStacks();
     await stack?.stop();
     rmSync(scratch, { recursive: true, force: true });
   };
@@ -802,15 +832,13 @@ async function main() {
   });
 
   try {
-    log('starting the Modelgate api and worker (fresh database and Redis prefix)');
-    stack = await startStack({
-      env: {
-        MODELGATE_LOG_LEVEL: 'warn',
-        MODELGATE_ORT_INTRA_OP_THREADS: String(settings.ortIntraOpThreads),
-        MODELGATE_ORT_INTER_OP_THREADS: String(settings.ortInterOpThreads),
-      },
-    });
-    const { apiKey, endpointProblems } = await setUpModelgate(stack, models);
+    let apiKey;
+    let endpointProblems = {};
+    if (needsStack) {
+      log('starting the Modelgate api and worker (fresh database and Redis prefix)');
+      stack = await startStack({ env: stackEnv });
+      ({ apiKey, endpointProblems } = await setUpModelgate(stack, models.filter((model) => stackModelNames.includes(model.name))));
+    }
     const gatewayProblem = {};
     const bodyFilesOf = (model) => {
       const bodyFiles = {};
@@ -899,6 +927,22 @@ async function main() {
       results.recording = { endToEnd, recordCall };
       results.recording.summary = summarizeRecording(results);
       for (const line of describeRecording(results.recording.summary)) log(`recording cost: ${line}`);
+    }
+
+    if (runs('batch')) {
+      log(`batch: ${settings.batch.rows.map((rows) => rows.toLocaleString('en-US')).join(' and ')} rows of ${settings.batch.model}, each through a fresh stack and through the limit`);
+      results.batch = await measureBatch({
+        model: models.find((candidate) => candidate.name === settings.batch.model),
+        settings,
+        scratch,
+        stackEnv,
+        startStack,
+        runChild,
+        api: { callApi, describeFailure },
+        tolerance: ANSWER_TOLERANCE,
+        log,
+      });
+      for (const line of describeBatch(results)) log(`batch: ${line}`);
     }
   } finally {
     await stopEverything();
