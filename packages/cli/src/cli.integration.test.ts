@@ -823,7 +823,7 @@ describe('batch files: submit, status, download, failures, list, cancel', () => 
 
     const cancel = await modelgate(['batch', 'cancel', id]);
     expect(cancel.code).toBe(1);
-    expect(cancel.stderr).toContain(`error: batch job ${id} has already failed`);
+    expect(cancel.stderr).toContain(`error: batch job ${id} has already ended (failed)`);
   });
 
   it("a malformed file is refused with its line, and a file that is not there is named", async () => {

@@ -167,7 +167,7 @@ export class BatchService implements OnApplicationShutdown {
       return true;
     });
     const row = await this.findRow(id);
-    if (!cancelled) throw ProblemException.conflict(`batch job ${id} has already ${row.status}: there is nothing left to cancel`);
+    if (!cancelled) throw ProblemException.conflict(`batch job ${id} has already ended (${row.status}): there is nothing left to cancel`);
     return toBatchJobView(row, await this.targetOf(row));
   }
 

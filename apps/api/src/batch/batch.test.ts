@@ -296,7 +296,7 @@ describe('cancelling', () => {
 
     const again = await stack.api('POST', `/v1/batch-jobs/${submitted.body.id}/cancel`);
     expect(again.status).toBe(409);
-    expect(again.body.detail).toMatch(/has already cancelled/);
+    expect(again.body.detail).toMatch(/has already ended \(cancelled\): there is nothing left to cancel/);
     const audit = await stack.api('GET', `/v1/audit?targetType=batch_job&target=long.csv`);
     expect(audit.body.items.map((event: any) => [event.action, event.actor.label])).toEqual([
       ['batch_job.cancel', scientist.email],
