@@ -15,7 +15,6 @@ import { type FormEvent, useId, useState, useTransition } from 'react';
 import { buttonClasses } from '@/components/button';
 import { Field, fieldAria, inputClasses } from '@/components/form-field';
 import { NotAllowedButton, NotAllowedReason } from '@/components/not-allowed';
-import { ProblemAlert } from '@/components/problem-alert';
 import { RouteSummary } from '@/components/route-summary';
 import { useCan, useSession } from '@/components/session-provider';
 import { callApi, endpointPath } from '@/lib/browser-api';
@@ -26,7 +25,8 @@ import { diffRouting, type Routing } from './routing-diff';
 import { RoutingProblemAlert } from './routing-problem-alert';
 import { type ShadowDraft, ShadowFields, shadowPercentError } from './shadow-fields';
 import { SplitBar } from './split-bar';
-import { useDeployableVersions, versionKey, versionsExcept } from './use-deployable-versions';
+import { useVersionChoice, versionKey } from './use-deployable-versions';
+import { VersionPicker } from './version-picker';
 
 interface DeployCanaryProps {
   endpoint: string;
@@ -78,9 +78,9 @@ interface CanaryFormProps {
 function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
   const router = useRouter();
   const { user } = useSession();
-  const [model, setModel] = useState(primary.model);
-  const versions = useDeployableVersions(model);
-  const [chosen, setChosen] = useState<number>();
+  // The newest deployable version of a model other than the primary is the likeliest canary.
+  const choice = useVersionChoice(primary.model, new Set([versionKey(primary)]));
+  const { model, version } = choice;
   const [weight, setWeight] = useState(DEFAULT_WEIGHT);
   const [weightText, setWeightText] = useState(String(DEFAULT_WEIGHT));
   const [shadows, setShadows] = useState<ShadowDraft[]>(() => shadowDraftsOf(active));
@@ -98,9 +98,6 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
     setShadows(shadowDraftsOf(active));
   }
 
-  // The newest deployable version of the chosen model other than the primary is the likeliest canary.
-  const choices = versionsExcept(versions, new Set([versionKey(primary)]));
-  const version = choices.some((choice) => choice.version === chosen) ? chosen : choices[0]?.version;
 
   const primaryLabel = versionLabel(primary);
   const canaryLabel = version === undefined ? undefined : versionLabel({ model, version });
@@ -168,39 +165,7 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
         The primary, <span className="font-mono text-zinc-900">{primaryLabel}</span>, keeps the rest of the traffic.
         {user.role === 'admin' ? null : ` As a data scientist you can send up to ${CANARY_LIMIT_PERCENT} % to the canary; an admin promotes it.`}
       </p>
-      <div className="grid gap-5 sm:grid-cols-2">
-        <Field id="canary-model" label="Model">
-          <select id="canary-model" value={model} onChange={(event) => setModel(event.target.value)} className={inputClasses(false, 'font-mono')}>
-            {models.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field
-          id="canary-version"
-          label="Version"
-          hint={versions.status === 'loaded' && choices.length === 0 ? 'No other ready, unarchived version of this model: upload one first.' : undefined}
-        >
-          <select
-            id="canary-version"
-            value={version ?? ''}
-            disabled={choices.length === 0}
-            onChange={(event) => setChosen(Number(event.target.value))}
-            className={inputClasses(false, 'font-mono')}
-            {...fieldAria('canary-version', versions.status === 'loaded' && choices.length === 0, undefined)}
-          >
-            {versions.status === 'loading' ? <option value="">Loading versions…</option> : null}
-            {choices.map((choice) => (
-              <option key={choice.version} value={choice.version}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
-      {versions.status === 'failed' ? <ProblemAlert heading={`The versions of ${model} could not be loaded`} problem={versions.problem} /> : null}
+      <VersionPicker idPrefix="canary" modelLabel="Model" versionLabel="Version" models={models} choice={choice} />
 
       <Field id="canary-weight" label="Canary weight (%)" error={weightError}>
         <div className="flex items-center gap-4">

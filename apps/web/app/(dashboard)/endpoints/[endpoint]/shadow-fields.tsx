@@ -5,7 +5,7 @@ import { buttonClasses } from '@/components/button';
 import { inputClasses } from '@/components/form-field';
 import { ProblemAlert } from '@/components/problem-alert';
 import { versionLabel } from './metrics-series';
-import { useDeployableVersions, versionKey, versionsExcept } from './use-deployable-versions';
+import { useVersionChoice, versionKey } from './use-deployable-versions';
 
 /** A shadow as the form edits it: the percent as typed, checked with `shadowPercentError`. */
 export interface ShadowDraft {
@@ -39,18 +39,13 @@ interface ShadowFieldsProps {
  * another share or removed; new ones are added from any model's deployable versions.
  */
 export function ShadowFields({ models, defaultModel, shadows, onChange, routed }: ShadowFieldsProps) {
-  const [model, setModel] = useState(defaultModel);
-  const versions = useDeployableVersions(model);
-  const [chosen, setChosen] = useState<number>();
+  const taken = new Set([...routed, ...shadows.map(versionKey)]);
+  const { model, setModel, versions, choices, version, setChosen } = useVersionChoice(defaultModel, taken);
   const [percentText, setPercentText] = useState(String(DEFAULT_SHADOW_PERCENT));
   const [addError, setAddError] = useState<string>();
   const hintId = useId();
   const addPercentId = useId();
 
-  const taken = new Set([...routed, ...shadows.map(versionKey)]);
-  const choices = versionsExcept(versions, taken);
-  // The chosen version while it is still offered, else the newest one that is.
-  const version = choices.some((choice) => choice.version === chosen) ? chosen : choices[0]?.version;
   const full = shadows.length >= MAX_SHADOWS;
 
   function update(index: number, text: string) {

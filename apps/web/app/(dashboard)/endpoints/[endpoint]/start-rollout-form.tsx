@@ -4,13 +4,13 @@ import { type Problem, type Revision, type Rollout, RolloutGuardrails, StartRoll
 import { type FormEvent, useState } from 'react';
 import { buttonClasses } from '@/components/button';
 import { Field, fieldAria, inputClasses } from '@/components/form-field';
-import { ProblemAlert } from '@/components/problem-alert';
 import { callApi, endpointPath } from '@/lib/browser-api';
 import { formatDuration } from '@/lib/format';
 import { formatErrorRate } from '@/lib/metrics-format';
 import { versionLabel } from './metrics-series';
 import { RoutingProblemAlert } from './routing-problem-alert';
-import { useDeployableVersions, versionKey, versionsExcept } from './use-deployable-versions';
+import { useVersionChoice, versionKey } from './use-deployable-versions';
+import { VersionPicker } from './version-picker';
 
 /** What the API fills in when a field is left out: the form starts from the same values. */
 const DEFAULTS = {
@@ -58,9 +58,8 @@ interface StartRolloutFormProps {
  * contract the API validates with before sending, so a mistake is pointed at in place.
  */
 export function StartRolloutForm({ endpoint, active, baseline, models, onStarted }: StartRolloutFormProps) {
-  const [model, setModel] = useState(baseline.model);
-  const versions = useDeployableVersions(model);
-  const [chosen, setChosen] = useState<number>();
+  const choice = useVersionChoice(baseline.model, new Set([versionKey(baseline)]));
+  const { model, version } = choice;
   const [stepsText, setStepsText] = useState(DEFAULTS.steps.join(', '));
   const [bakeText, setBakeText] = useState(String(DEFAULTS.bakeSeconds));
   const [errorRateText, setErrorRateText] = useState(String(DEFAULTS.guardrails.maxErrorRate * 100));
@@ -71,8 +70,6 @@ export function StartRolloutForm({ endpoint, active, baseline, models, onStarted
   const [problem, setProblem] = useState<Problem>();
   const [saving, setSaving] = useState(false);
 
-  const choices = versionsExcept(versions, new Set([versionKey(baseline)]));
-  const version = choices.some((choice) => choice.version === chosen) ? chosen : choices[0]?.version;
   const baselineLabel = versionLabel(baseline);
 
   function bodyOf(candidate: number) {
@@ -131,39 +128,7 @@ export function StartRolloutForm({ endpoint, active, baseline, models, onStarted
         The candidate is compared with the baseline, <span className="font-mono text-zinc-900">{baselineLabel}</span> (the primary now). If a
         guardrail is crossed, the judge rolls back on its own; after the last step it promotes the candidate.
       </p>
-      <div className="grid gap-5 sm:grid-cols-2">
-        <Field id="rollout-model" label="Candidate model">
-          <select id="rollout-model" value={model} onChange={(event) => setModel(event.target.value)} className={inputClasses(false, 'font-mono')}>
-            {models.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field
-          id="rollout-version"
-          label="Candidate version"
-          hint={versions.status === 'loaded' && choices.length === 0 ? 'No other ready, unarchived version of this model: upload one first.' : undefined}
-        >
-          <select
-            id="rollout-version"
-            value={version ?? ''}
-            disabled={choices.length === 0}
-            onChange={(event) => setChosen(Number(event.target.value))}
-            className={inputClasses(false, 'font-mono')}
-            {...fieldAria('rollout-version', versions.status === 'loaded' && choices.length === 0, undefined)}
-          >
-            {versions.status === 'loading' ? <option value="">Loading versions…</option> : null}
-            {choices.map((choice) => (
-              <option key={choice.version} value={choice.version}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
-      {versions.status === 'failed' ? <ProblemAlert heading={`The versions of ${model} could not be loaded`} problem={versions.problem} /> : null}
+      <VersionPicker idPrefix="rollout" modelLabel="Candidate model" versionLabel="Candidate version" models={models} choice={choice} />
 
       <div className="grid gap-5 sm:grid-cols-2">
         <Field id="rollout-steps" label="Steps (% of traffic)" hint={`Increasing, ending at 100. Default ${DEFAULTS.steps.join(', ')}.`} error={errors.steps}>

@@ -52,3 +52,25 @@ export function versionsExcept(state: DeployableVersions, excluded: ReadonlySet<
 export function versionKey(target: { model: string; version: number }): string {
   return `${target.model}@${target.version}`;
 }
+
+/** A model and one of its deployable versions being chosen in a form. */
+export interface VersionChoice {
+  model: string;
+  setModel: (model: string) => void;
+  versions: DeployableVersions;
+  /** The versions offered: deployable, minus the excluded ones. */
+  choices: DeployableVersion[];
+  /** The chosen version while it is still offered, else the newest one that is. */
+  version: number | undefined;
+  setChosen: (version: number) => void;
+}
+
+/** The state behind a model + version picker: versions reload with the model; `excluded` (`model@version` keys) are never offered. */
+export function useVersionChoice(initialModel: string, excluded: ReadonlySet<string>): VersionChoice {
+  const [model, setModel] = useState(initialModel);
+  const versions = useDeployableVersions(model);
+  const [chosen, setChosen] = useState<number>();
+  const choices = versionsExcept(versions, excluded);
+  const version = choices.some((choice) => choice.version === chosen) ? chosen : choices[0]?.version;
+  return { model, setModel, versions, choices, version, setChosen };
+}
