@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { Channel, EndpointConfig, inferenceQueueName } from '@modelgate/contracts';
 import { Queue, Worker } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config.js';
+import { ChannelFollower } from '../channel-follower.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 import { InferenceProcessor } from './inference.processor.js';
 import { ModelSessions } from './model-sessions.js';
@@ -25,41 +26,38 @@ export class InferenceQueueHost implements OnApplicationBootstrap, OnApplication
   private readonly workers = new Map<string, Worker>();
   /** Versions no longer deployed whose queues are being drained before their workers stop. */
   private readonly retiring = new Map<string, { worker: Worker; cancelled: boolean }>();
-  private resyncTimer: NodeJS.Timeout | undefined;
-  private resyncing: Promise<void> = Promise.resolve();
-  private closed = false;
+  private readonly follower: ChannelFollower;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     private readonly infrastructure: WorkerInfrastructure,
     private readonly processor: InferenceProcessor,
     private readonly sessions: ModelSessions,
-  ) {}
-
-  async onApplicationBootstrap() {
-    const channel = this.infrastructure.channel(Channel.deployments);
-    this.infrastructure.subscriber.on('message', (from: string) => {
-      if (from === channel) void this.resync();
+  ) {
+    this.follower = new ChannelFollower({
+      infrastructure,
+      channel: Channel.deployments,
+      everyMs: config.MODELGATE_WORKER_RESYNC_MS,
+      logger: this.logger,
+      describe: 'deployed versions',
+      apply: () => this.applyDeployedVersions(),
     });
-    await this.infrastructure.subscribe(channel);
-    await this.resync();
-    this.resyncTimer = setInterval(() => void this.resync(), this.config.MODELGATE_WORKER_RESYNC_MS);
+  }
+
+  onApplicationBootstrap() {
+    return this.follower.start();
   }
 
   get servedVersionIds(): string[] {
     return [...this.workers.keys()];
   }
 
-  /** Serialised so overlapping triggers never start two workers for one queue. */
+  /** Serialised (ChannelFollower), so overlapping triggers never start two workers for one queue. */
   resync(): Promise<void> {
-    this.resyncing = this.resyncing.then(() => this.applyDeployedVersions()).catch((error: unknown) => {
-      this.logger.warn(`could not read deployed versions: ${(error as Error).message}`);
-    });
-    return this.resyncing;
+    return this.follower.resync();
   }
 
   private async applyDeployedVersions() {
-    if (this.closed) return;
     const deployed = await this.deployedVersions();
     for (const [versionId, scaling] of deployed) {
       // Pinned versions (minReplicas ≥ 1) load now, so the first request does not pay the load.
@@ -93,7 +91,7 @@ export class InferenceQueueHost implements OnApplicationBootstrap, OnApplication
     const queue = new Queue(inferenceQueueName(versionId), { connection: this.infrastructure.redis, prefix: this.config.MODELGATE_REDIS_PREFIX });
     try {
       const until = Date.now() + RETIRE_DRAIN_MS;
-      while (!retiring.cancelled && !this.closed && Date.now() < until) {
+      while (!retiring.cancelled && !this.follower.isStopped && Date.now() < until) {
         const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
         if ((counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0) === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -142,9 +140,7 @@ export class InferenceQueueHost implements OnApplicationBootstrap, OnApplication
   }
 
   async onApplicationShutdown() {
-    this.closed = true;
-    if (this.resyncTimer) clearInterval(this.resyncTimer);
-    await this.resyncing;
+    await this.follower.stop();
     await Promise.allSettled([...this.workers.values(), ...[...this.retiring.values()].map((retiring) => retiring.worker)].map((worker) => worker.close()));
     this.workers.clear();
     this.retiring.clear();

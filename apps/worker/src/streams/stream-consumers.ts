@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { Channel, streamRedisKey } from '@modelgate/contracts';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config.js';
 import { EndpointScorer } from '../scoring/endpoint-scorer.js';
+import { ChannelFollower } from '../channel-follower.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 import { PostgresPredictionStore } from './postgres-prediction-store.js';
 import { RedisStreamSink } from './redis-stream-sink.js';
@@ -34,40 +35,37 @@ interface ActiveBinding {
 export class StreamConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(StreamConsumers.name);
   private readonly consumers = new Map<string, StreamConsumer>();
-  private resyncTimer: NodeJS.Timeout | undefined;
-  private resyncing: Promise<void> = Promise.resolve();
-  private closed = false;
+  private readonly follower: ChannelFollower;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     private readonly infrastructure: WorkerInfrastructure,
     private readonly scorer: EndpointScorer,
-  ) {}
-
-  async onApplicationBootstrap() {
-    const channel = this.infrastructure.channel(Channel.streams);
-    this.infrastructure.subscriber.on('message', (from: string) => {
-      if (from === channel) void this.resync();
+  ) {
+    this.follower = new ChannelFollower({
+      infrastructure,
+      channel: Channel.streams,
+      everyMs: config.MODELGATE_WORKER_RESYNC_MS,
+      logger: this.logger,
+      describe: 'stream bindings',
+      apply: () => this.applyBindings(),
     });
-    await this.infrastructure.subscribe(channel);
-    await this.resync();
-    this.resyncTimer = setInterval(() => void this.resync(), this.config.MODELGATE_WORKER_RESYNC_MS);
+  }
+
+  onApplicationBootstrap() {
+    return this.follower.start();
   }
 
   get consumedBindingIds(): string[] {
     return [...this.consumers.keys()];
   }
 
-  /** Serialised, so overlapping triggers never start two consumers for one binding. */
+  /** Serialised (ChannelFollower), so overlapping triggers never start two consumers for one binding. */
   resync(): Promise<void> {
-    this.resyncing = this.resyncing.then(() => this.applyBindings()).catch((error: unknown) => {
-      this.logger.warn(`could not read stream bindings: ${(error as Error).message}`);
-    });
-    return this.resyncing;
+    return this.follower.resync();
   }
 
   private async applyBindings() {
-    if (this.closed) return;
     const rows = await this.infrastructure.db.streamBinding.findMany({
       where: { status: 'active' },
       select: { id: true, name: true, source: true, sink: true, group: true, endpoint: { select: { name: true } } },
@@ -121,9 +119,7 @@ export class StreamConsumers implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Before the connections close (their hooks run together in onApplicationShutdown), so batches in flight can still be acknowledged. */
   async beforeApplicationShutdown() {
-    this.closed = true;
-    if (this.resyncTimer) clearInterval(this.resyncTimer);
-    await this.resyncing;
+    await this.follower.stop();
     await Promise.allSettled([...this.consumers.values()].map((consumer) => consumer.stop(STOP_GRACE_MS)));
     this.consumers.clear();
   }
