@@ -13,7 +13,7 @@ export {
   tensorDataFromBytes,
 } from './host-tensor.js';
 export { TensorInputError } from './tensor-input-error.js';
-export { tensorFromJson, tensorToJson, tensorToFlatJson, checkTensorShape, describeJsonValue, MAX_TENSOR_ELEMENTS } from './json-codec.js';
+export { tensorFromJson, tensorToJson, tensorRowJson, tensorToFlatJson, checkTensorShape, describeJsonValue, MAX_TENSOR_ELEMENTS } from './json-codec.js';
 export { decodeRequestInputs } from './request-inputs.js';
 export { toWire, fromWire, WireTensorError } from './wire-codec.js';
 export { numberToFloat16Bits, float16BitsToNumber, FLOAT16_MAX } from './float16.js';

@@ -1,7 +1,8 @@
 import type { TensorDtype } from '@modelgate/contracts';
 import { describe, expect, it } from 'vitest';
 import { float16BitsToNumber, numberToFloat16Bits } from './float16.js';
-import { tensorFromJson, tensorToJson } from './json-codec.js';
+import { tensorFromJson, tensorRowJson, tensorToJson } from './json-codec.js';
+import { allocateTensorData, elementCount, type HostTensor } from './host-tensor.js';
 import { tensorInputErrorOf, tensorSpec as spec } from '../testing/tensor-input-errors.js';
 
 
@@ -272,4 +273,41 @@ describe('float16', () => {
   it('refuses JSON numbers beyond the float16 range', () => {
     expect(tensorInputErrorOf(() => tensorFromJson(spec('float16', [1]), [70000])).message).toContain('(outside the float16 range ±65504)');
   });
+});
+
+describe('tensorRowJson', () => {
+  const dtypes: TensorDtype[] = ['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool', 'string'];
+  const shapes = [[3], [3, 4], [2, 1], [2, 2, 3], [1, 0]];
+  /** Element `index` of a tensor of `dtype`: a spread of values, non-finite floats among them. */
+  const element = (dtype: TensorDtype, index: number): unknown => {
+    const floats = [0.1, -2.5, 3.4028234663852886e38, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e-7, 123456.789];
+    switch (dtype) {
+      case 'float32':
+      case 'float64':
+        return floats[index % floats.length];
+      case 'float16':
+        return numberToFloat16Bits(floats[index % floats.length]!);
+      case 'int64':
+      case 'uint64':
+        return BigInt(index) * 2n ** 60n + 7n;
+      case 'bool':
+        return index % 2;
+      case 'string':
+        return `s"${index}\n`;
+      default:
+        return (index * 37) % 100;
+    }
+  };
+
+  for (const dtype of dtypes) {
+    it(`writes each row of a ${dtype} tensor as JSON.stringify(tensorToJson(row)) does`, () => {
+      for (const shape of shapes) {
+        const data = allocateTensorData(dtype, elementCount(shape));
+        for (let index = 0; index < data.length; index++) (data as unknown[])[index] = element(dtype, index);
+        const tensor: HostTensor = { dtype, shape, data };
+        const rows = tensorToJson(tensor) as unknown[];
+        for (let row = 0; row < shape[0]!; row++) expect(tensorRowJson(tensor, row), `${dtype} ${JSON.stringify(shape)} row ${row}`).toBe(JSON.stringify(rows[row]));
+      }
+    });
+  }
 });

@@ -422,3 +422,31 @@ export function tensorToJson(tensor: HostTensor): unknown {
   };
   return build(0);
 }
+
+/**
+ * The JSON text of row `row` of a tensor (its slice along the first dimension, without that
+ * dimension): exactly `JSON.stringify(tensorToJson(slice))`, written straight from the typed array
+ * for the common case of one row of numbers, so scoring a million rows does not build a million
+ * arrays only to serialise them.
+ */
+export function tensorRowJson(tensor: HostTensor, row: number): string {
+  const rowShape = tensor.shape.slice(1);
+  const size = elementCount(rowShape);
+  const start = row * size;
+  if (rowShape.length <= 1 && PLAIN_NUMBER_DTYPES.has(tensor.dtype)) {
+    const data = tensor.data as Float32Array;
+    let text = '';
+    for (let index = start; index < start + size; index++) {
+      const value = data[index]!;
+      if (index > start) text += ',';
+      // Non-finite floats are written as their names, as tensorToJson does.
+      text += Number.isFinite(value) ? String(value) : `"${finiteOrName(value)}"`;
+    }
+    return rowShape.length === 0 ? text : `[${text}]`;
+  }
+  const data = Array.isArray(tensor.data) ? tensor.data.slice(start, start + size) : tensor.data.subarray(start, start + size);
+  return JSON.stringify(tensorToJson({ dtype: tensor.dtype, shape: rowShape, data: data as HostTensorData }));
+}
+
+/** Dtypes whose elements JSON writes as the plain number the typed array holds. */
+const PLAIN_NUMBER_DTYPES: ReadonlySet<TensorDtype> = new Set(['float32', 'float64', 'int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32']);
