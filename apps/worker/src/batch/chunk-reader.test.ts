@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { BATCH_CSV_DIALECT } from '@modelgate/contracts';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChunkRows, readCsvHeader } from './chunk-reader.js';
 
@@ -41,6 +43,38 @@ describe('readChunkRows', () => {
       { line: 7, fields: ['5', '6', 'é'] },
       { line: 8, fields: ['7'] },
     ]);
+  });
+
+  it('reads unquoted CSV chunks (split natively) exactly as csv-parse reads them', async () => {
+    // A seeded generator: the same texts every run.
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    for (let round = 0; round < 200; round++) {
+      let text = 'h\n';
+      const rows = 1 + Math.floor(random() * 8);
+      for (let row = 0; row < rows; row++) {
+        const fields = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(['1', '-2.5', '', ' ', 'é', 'x y']));
+        text += fields.join(',') + pick(['\n', '\r\n', '\n\n', '\r\n\r\n', '\n \n']);
+      }
+      text += pick(['', '7', '7\r', '\r']);
+      const { filePath, size } = await fileOf(`unquoted-${round}.csv`, [text]);
+      const records = parseCsv(Buffer.from(text).subarray(2), { ...BATCH_CSV_DIALECT, record_delimiter: [...BATCH_CSV_DIALECT.record_delimiter], info: true }) as unknown as {
+        record: string[];
+        info: { lines: number; empty_lines: number };
+      }[];
+      // The line each record starts on, from csv-parse's counts: the line after the previous record
+      // ended, past the blank lines skipped in between.
+      let previousEnd = 0;
+      let previousBlank = 0;
+      const expected = records.map(({ record, info }) => {
+        const line = 2 + previousEnd + (info.empty_lines - previousBlank);
+        previousEnd = info.lines;
+        previousBlank = info.empty_lines;
+        return { line, fields: record };
+      });
+      expect(await readChunkRows(filePath, 'csv', { byteStart: 2, byteEnd: size, firstLine: 2, rowCount: records.length }), JSON.stringify(text)).toEqual(expected);
+    }
   });
 
   it('reads JSONL rows with their lines, skipping blank lines, and reports a line that is not an object', async () => {
