@@ -158,6 +158,85 @@ describe('EndpointScorer', () => {
     }
   });
 
+  describe('scoreTensors (rows already in batched tensors)', () => {
+    const batchOf = (rows: number[][], keys: string[]) => ({
+      inputs: { x: { dtype: 'float32' as const, shape: [rows.length, IN], data: Float32Array.from(rows.flat()) } },
+      count: rows.length,
+      keyOf: (index: number) => keys[index]!,
+    });
+
+    it('routes, runs and answers as score does: the same version per key, the same outputs as JSON text', async () => {
+      const keys = Array.from({ length: 40 }, (_, index) => `user-${index}`);
+      const inputs = keys.map((_, index) => features(index));
+      const byRow = await scorer.score({ endpoint: 'split' }, keys.map((key, index) => row(inputs[index]!, key)));
+      const byTensor = await scorer.scoreTensors({ endpoint: 'split' }, batchOf(inputs, keys));
+      expect(byTensor).toHaveLength(keys.length);
+      byTensor.forEach((score, index) => {
+        const expected = byRow[index]!;
+        expect(score?.ok && expected.ok, JSON.stringify(score)).toBe(true);
+        if (!score?.ok || !expected.ok) return;
+        expect(score.versionId).toBe(expected.versionId);
+        // score keeps the batch of one a row was sent as; a tensor row has no such dimension.
+        expect(score.outputsJson).toBe(JSON.stringify({ y: (expected.outputs.y as number[][])[0] }));
+      });
+      expect(new Set(byTensor.map((score) => score?.versionId)).size).toBe(2);
+    });
+
+    it("runs the rows maxBatchSize at a time, from views of the batch's tensors", async () => {
+      const use = vi.spyOn(sessions, 'use');
+      try {
+        const inputs = Array.from({ length: 10 }, (_, index) => features(index));
+        const scores = await scorer.scoreTensors({ endpoint: 'small-batches' }, batchOf(inputs, []));
+        expect(use).toHaveBeenCalledTimes(3);
+        scores.forEach((score, index) => {
+          expect(score?.ok).toBe(true);
+          if (!score?.ok) return;
+          const y = JSON.parse(score.outputsJson).y as number[];
+          expected(inputs[index]!, versions.v1.bias).forEach((value, column) => expect(y[column]).toBeCloseTo(value, 4));
+        });
+      } finally {
+        use.mockRestore();
+      }
+    });
+
+    it('hands back, unscored, the rows of a version the tensors do not fit, and scores the rest', async () => {
+      const narrow = await (async () => {
+        const bytes = buildGemmModel({ inFeatures: 3, outFeatures: OUT });
+        const file = await writeModelFile(path.join(dataDir, 'tmp'), 'narrow.onnx', bytes);
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        const inspection = await inspectModel(file);
+        await new FilesystemArtifactStore(infrastructure.config.artifactsDir).putFile(file, sha256);
+        const model = await db.model.create({ data: { name: 'narrow-model' } });
+        return db.modelVersion.create({
+          data: {
+            modelId: model.id,
+            version: 1,
+            sha256,
+            sizeBytes: BigInt(bytes.byteLength),
+            signature: inspection.signature as unknown as Prisma.InputJsonValue,
+            facts: inspection.facts as unknown as Prisma.InputJsonValue,
+          },
+        });
+      })();
+      await endpointRouting('mixed-inputs', [
+        { versionId: versions.v1.id, weight: 50 },
+        { versionId: narrow.id, weight: 50 },
+      ]);
+      const keys = Array.from({ length: 30 }, (_, index) => `row-${index}`);
+      const scores = await scorer.scoreTensors({ endpoint: 'mixed-inputs' }, batchOf(keys.map((_, index) => features(index)), keys));
+      const routes = [
+        { versionId: versions.v1.id, weight: 50 },
+        { versionId: narrow.id, weight: 50 },
+      ];
+      keys.forEach((key, index) => {
+        const chosen = chooseRoute(routes, stickyFraction(key)).versionId;
+        if (chosen === narrow.id) expect(scores[index], key).toBeUndefined();
+        else expect(scores[index]?.ok && scores[index].versionId === versions.v1.id, key).toBe(true);
+      });
+      expect(scores.filter((score) => score === undefined).length).toBeGreaterThan(0);
+    });
+  });
+
   it('refuses a target it cannot score, saying why', async () => {
     await expect(scorer.score({ endpoint: 'undeployed' }, [row(features(1))])).rejects.toThrow('endpoint "undeployed" has no deployed version');
     await expect(scorer.score({ endpoint: 'nowhere' }, [row(features(1))])).rejects.toThrow('endpoint "nowhere" does not exist');

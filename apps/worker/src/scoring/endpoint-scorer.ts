@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { chooseRoute, EndpointConfig, stickyFraction, tensorOutputNames, type Signature } from '@modelgate/contracts';
+import { chooseRoute, EndpointConfig, rowShapeOf, stickyFraction, tensorOutputNames, type Signature } from '@modelgate/contracts';
 import type { StoredRoute } from '@modelgate/db';
 import { runBatched, type BatchRequest } from '@modelgate/runtime';
-import { decodeRequestInputs, tensorToJson, TensorInputError } from '@modelgate/runtime/tensors';
+import { decodeRequestInputs, elementCount, tensorRowJson, tensorToJson, TensorInputError, type HostTensor, type NumericTensorData } from '@modelgate/runtime/tensors';
 import { ModelSessions } from '../inference/model-sessions.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 
@@ -18,6 +18,17 @@ export interface ScoreRow {
 export type RowScore =
   | { ok: true; outputs: Record<string, unknown>; versionId: string; model: string; version: number }
   | { ok: false; error: string; versionId?: string };
+
+/** Rows already decoded into batched input tensors (rows along the first dimension of every input). */
+export interface TensorBatch {
+  inputs: Record<string, HostTensor>;
+  count: number;
+  /** Row `index`'s routing key: asked only when the target routes to more than one version. */
+  keyOf: (index: number) => string;
+}
+
+/** A row of a TensorBatch: its outputs as JSON text (as `JSON.stringify` writes the outputs object), or why it failed. */
+export type TensorRowScore = { ok: true; versionId: string; outputsJson: string } | { ok: false; versionId?: string; error: string };
 
 interface TargetVersion {
   versionId: string;
@@ -83,6 +94,40 @@ export class EndpointScorer {
     return scores;
   }
 
+  /**
+   * Scores rows decoded into batched tensors (a batch file's chunk): the happy path of `score`
+   * without a JSON value or a tensor per row. Rows are routed as `score` routes them, run
+   * `rowsPerRun` at a time straight from views of the batch's tensors, and each row's outputs are
+   * written as JSON text from the output tensors. A run that fails (a version whose inputs differ
+   * from the tensors', a row that breaks the model) leaves its rows unscored (`undefined`): the
+   * caller scores those with `score`, which reads each row against its own version's signature and
+   * isolates the row at fault with its reason.
+   */
+  async scoreTensors(target: ScoringTarget, batch: TensorBatch): Promise<(TensorRowScore | undefined)[]> {
+    const { versions, rowsPerRun } = await this.resolve(target);
+    // Filled, not holey: callers may filter or map it.
+    const scores: (TensorRowScore | undefined)[] = new Array<TensorRowScore | undefined>(batch.count).fill(undefined);
+    for (const [version, rows] of routeRows(versions, batch)) {
+      const inputs = rows === null ? batch.inputs : takeRows(batch.inputs, rows);
+      const count = rows === null ? batch.count : rows.length;
+      const outputs = new RowOutputsWriter(version.signature);
+      for (let start = 0; start < count; start += rowsPerRun) {
+        const end = Math.min(start + rowsPerRun, count);
+        let result: Record<string, HostTensor>;
+        try {
+          result = await this.sessions.use(version.versionId, (model) => model.run(viewRows(inputs, start, end), outputs.names));
+        } catch {
+          continue;
+        }
+        if (!outputs.canSplit(result, end - start)) continue;
+        for (let run = 0; run < end - start; run++) {
+          scores[rows === null ? start + run : rows[start + run]!] = { ok: true, versionId: version.versionId, outputsJson: outputs.rowJson(result, run) };
+        }
+      }
+    }
+    return scores;
+  }
+
   /** The versions a target scores with, and how many rows go into one run. */
   private async resolve(target: ScoringTarget): Promise<{ versions: TargetVersion[]; rowsPerRun: number }> {
     const db = this.infrastructure.db;
@@ -105,5 +150,78 @@ export class EndpointScorer {
       return { versionId: version.id, model: version.model.name, version: version.version, weight: route.weight, signature: version.signature as unknown as Signature };
     });
     return { versions, rowsPerRun: EndpointConfig.parse(endpoint.config).batching.maxBatchSize };
+  }
+}
+
+/**
+ * Which rows each version scores, by the endpoint's routing (sticky by key). With one version
+ * every row is its (`null`: all of them, in order, without hashing a key per row).
+ */
+function routeRows(versions: TargetVersion[], batch: TensorBatch): Map<TargetVersion, number[] | null> {
+  if (versions.length === 1) return new Map([[versions[0]!, null]]);
+  const groups = new Map<TargetVersion, number[]>();
+  for (let index = 0; index < batch.count; index++) {
+    const version = chooseRoute(versions, stickyFraction(batch.keyOf(index)));
+    const rows = groups.get(version);
+    if (rows) rows.push(index);
+    else groups.set(version, [index]);
+  }
+  return groups;
+}
+
+/** Rows `start`…`end − 1` of each input, as views (no copy). */
+function viewRows(inputs: Record<string, HostTensor>, start: number, end: number): Record<string, HostTensor> {
+  const views: Record<string, HostTensor> = {};
+  for (const [name, tensor] of Object.entries(inputs)) {
+    const perRow = elementCount(tensor.shape.slice(1));
+    views[name] = { dtype: tensor.dtype, shape: [end - start, ...tensor.shape.slice(1)], data: (tensor.data as NumericTensorData).subarray(start * perRow, end * perRow) };
+  }
+  return views;
+}
+
+/** The given rows of each input, copied together in that order. */
+function takeRows(inputs: Record<string, HostTensor>, rows: number[]): Record<string, HostTensor> {
+  const taken: Record<string, HostTensor> = {};
+  for (const [name, tensor] of Object.entries(inputs)) {
+    const perRow = elementCount(tensor.shape.slice(1));
+    const source = tensor.data as Float32Array;
+    const data = new (source.constructor as Float32ArrayConstructor)(rows.length * perRow);
+    rows.forEach((row, position) => data.set(source.subarray(row * perRow, (row + 1) * perRow), position * perRow));
+    taken[name] = { dtype: tensor.dtype, shape: [rows.length, ...tensor.shape.slice(1)], data };
+  }
+  return taken;
+}
+
+/**
+ * Writes each row's outputs as the JSON text `score` would give for the same row: the tensor
+ * outputs in signature order, each output with a rows' dimension without it, any other as the
+ * row's slice of it.
+ */
+class RowOutputsWriter {
+  readonly names: string[];
+  private readonly keys: string[];
+  private readonly withRowDimension: boolean[];
+
+  constructor(signature: Signature) {
+    this.names = tensorOutputNames(signature);
+    this.keys = this.names.map((name) => `${JSON.stringify(name)}:`);
+    this.withRowDimension = this.names.map((name) => {
+      const output = signature.outputs.find((candidate) => candidate.name === name);
+      return output !== undefined && output.isTensor && rowShapeOf(output) !== null;
+    });
+  }
+
+  /** Every output has one entry per row along its first dimension. */
+  canSplit(result: Record<string, HostTensor>, rows: number): boolean {
+    return this.names.every((name) => result[name] !== undefined && result[name].shape[0] === rows);
+  }
+
+  rowJson(result: Record<string, HostTensor>, row: number): string {
+    let text = '{';
+    for (let index = 0; index < this.names.length; index++) {
+      const json = tensorRowJson(result[this.names[index]!]!, row);
+      text += `${index > 0 ? ',' : ''}${this.keys[index]}${this.withRowDimension[index] ? json : `[${json}]`}`;
+    }
+    return `${text}}`;
   }
 }
