@@ -6,7 +6,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import { BATCH_CHUNK_INDEX_FILE, encodeChunkIndexEntry, ProblemCode, type BatchFileFormat, type BatchMapping } from '@modelgate/contracts';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../common/problem.exception.js';
-import { csvRecordScanner, JsonlRecordScanner, malformedCsv, MalformedFileError, type ScannedRecord } from './row-scanners.js';
+import { CsvRecordScanner, JsonlRecordScanner, MalformedFileError, type ScannedRecord } from './row-scanners.js';
 
 /** What the `spec` field decided, before the file arrives. */
 export interface BatchUploadPlan {
@@ -111,10 +111,8 @@ async function scanFile<P extends BatchUploadPlan>(
   const tap = new DiskTap(data);
   const counter = new RowCounter(format, plan, index);
   try {
-    const scanners = format === 'csv' ? csvRecordScanner() : [new JsonlRecordScanner()];
-    await pipeline(file, tap, ...scanners, counter).catch((error: unknown) => {
-      throw format === 'csv' ? malformedCsv(error) : error;
-    });
+    // A CSV file's bytes go to the counter as they are (it scans them); a JSONL file is parsed line by line first.
+    await pipeline(format === 'csv' ? [file, tap, counter] : [file, tap, new JsonlRecordScanner(), counter]);
   } finally {
     // Closed whatever happened, so the directory can be removed (and nothing keeps a descriptor).
     data.end();
@@ -151,12 +149,18 @@ class DiskTap extends Transform {
 /**
  * Counts the rows and writes the chunk index: before each chunk's first row, where the bytes after
  * the previous row begin and on which line. The header (CSV) or the first line's fields (JSONL)
- * settle the mapping before any row is counted.
+ * settle the mapping before any row is counted. A CSV file arrives as its bytes and is scanned
+ * here (no object per row); a JSONL file arrives as ScannedRecords.
  */
 class RowCounter extends Writable {
   rows = 0;
   mapping: BatchMapping | undefined;
-  private next = { byte: 0, line: 1 };
+  /** Where the bytes after the last record begin, and on which line. */
+  private nextByte = 0;
+  private nextLine = 1;
+  private readonly csv: CsvRecordScanner | undefined;
+  /** The index file asked to wait (write returned false): the next write waits for its 'drain'. */
+  private indexFull = false;
 
   constructor(
     private readonly format: BatchFileFormat,
@@ -165,38 +169,63 @@ class RowCounter extends Writable {
   ) {
     super({ objectMode: true });
     index.on('error', (error) => this.destroy(error));
+    if (format === 'csv') {
+      this.csv = new CsvRecordScanner({
+        header: (fields, endByte, endLine) => {
+          this.mapping = this.plan.resolveMapping(fields, 'csv');
+          this.advance(endByte, endLine);
+        },
+        record: (endByte, endLine) => this.count(endByte, endLine),
+      });
+    }
   }
 
-  override _write(record: ScannedRecord, _encoding: BufferEncoding, callback: (error?: Error | null) => void) {
+  override _write(chunk: Buffer | ScannedRecord, _encoding: BufferEncoding, callback: (error?: Error | null) => void) {
     try {
-      if (this.mapping === undefined) {
-        const isHeader = this.format === 'csv';
-        this.mapping = this.plan.resolveMapping(isHeader ? (record.value as string[]) : Object.keys(record.value), this.format);
-        if (isHeader) {
-          this.advance(record);
-          callback();
-          return;
-        }
+      if (this.csv) {
+        this.csv.write(chunk as Buffer);
+      } else {
+        const record = chunk as ScannedRecord;
+        this.mapping ??= this.plan.resolveMapping(Object.keys(record.value), this.format);
+        this.count(record.endByte, record.endLine);
       }
-      const startsChunk = this.rows % this.plan.chunkSize === 0;
-      this.rows += 1;
-      const entry = startsChunk ? encodeChunkIndexEntry(this.next.byte, this.next.line) : null;
-      this.advance(record);
-      if (entry && !this.index.write(entry)) this.index.once('drain', () => callback());
-      else callback();
+      this.whenIndexDrained(callback);
     } catch (error) {
       callback(error as Error);
     }
   }
 
   override _final(callback: (error?: Error | null) => void) {
+    try {
+      this.csv?.end();
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
     // The end of the data closes the last chunk.
-    if (this.rows > 0) this.index.write(encodeChunkIndexEntry(this.next.byte, this.next.line));
+    if (this.rows > 0) this.index.write(encodeChunkIndexEntry(this.nextByte, this.nextLine));
     this.index.end((error?: Error | null) => callback(error));
   }
 
-  private advance(record: ScannedRecord) {
-    this.next = { byte: record.endByte, line: record.endLine + 1 };
+  /** One more row, ending just before `endByte` on `endLine`. */
+  private count(endByte: number, endLine: number) {
+    if (this.rows % this.plan.chunkSize === 0 && !this.index.write(encodeChunkIndexEntry(this.nextByte, this.nextLine))) this.indexFull = true;
+    this.rows += 1;
+    this.advance(endByte, endLine);
+  }
+
+  private advance(endByte: number, endLine: number) {
+    this.nextByte = endByte;
+    this.nextLine = endLine + 1;
+  }
+
+  private whenIndexDrained(callback: () => void) {
+    if (!this.indexFull) {
+      callback();
+      return;
+    }
+    this.indexFull = false;
+    this.index.once('drain', () => callback());
   }
 }
 

@@ -54,7 +54,8 @@ describe('readChunkRows', () => {
       let text = 'h\n';
       const rows = 1 + Math.floor(random() * 8);
       for (let row = 0; row < rows; row++) {
-        const fields = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(['1', '-2.5', '', ' ', 'é', 'x y']));
+        // Every fourth text has a lone \r inside a field: csv-parse counts it as a line, so those chunks must go its way.
+        const fields = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(round % 4 === 0 ? ['1', '-2.5', 'a\rb'] : ['1', '-2.5', '', ' ', 'é', 'x y']));
         text += fields.join(',') + pick(['\n', '\r\n', '\n\n', '\r\n\r\n', '\n \n']);
       }
       text += pick(['', '7', '7\r', '\r']);

@@ -57,7 +57,8 @@ interface CsvInfo {
  * ended, past the blank lines skipped in between (a quoted field may span lines).
  */
 function csvRows(bytes: Buffer, firstLine: number): ChunkRow[] {
-  if (bytes.indexOf(QUOTE) === -1) return unquotedCsvRows(bytes, firstLine);
+  const unquoted = bytes.indexOf(QUOTE) === -1 ? unquotedCsvRows(bytes, firstLine) : null;
+  if (unquoted) return unquoted;
   const records = parseCsv(bytes, { ...BATCH_CSV_DIALECT, record_delimiter: [...BATCH_CSV_DIALECT.record_delimiter], info: true }) as unknown as { record: string[]; info: CsvInfo }[];
   let previousEnd = 0;
   let previousBlank = 0;
@@ -77,16 +78,19 @@ const BOM = '\ufeff';
  * A chunk without a single quote character (most machine-written CSV) cannot hold a quoted field,
  * a field spanning lines or an escaped delimiter, so its records are its non-empty lines and its
  * fields what lies between commas: split natively, several times faster than csv-parse, with the
- * same records, fields and lines csv-parse gives (a unit test compares the two). A chunk never
- * starts at the file's first byte (the header comes first), so there is no BOM to drop.
+ * same records, fields and lines csv-parse gives (a unit test compares the two). Null for a chunk
+ * with a lone \r: csv-parse keeps it in the field but counts it as a line break, as the upload's
+ * line numbers do, so such a chunk is left to csv-parse. A chunk never starts at the file's first
+ * byte (the header comes first), so there is no BOM to drop.
  */
-function unquotedCsvRows(bytes: Buffer, firstLine: number): ChunkRow[] {
+function unquotedCsvRows(bytes: Buffer, firstLine: number): ChunkRow[] | null {
   const lines = bytes.toString('utf8').split('\n');
   const rows: ChunkRow[] = [];
   for (let index = 0; index < lines.length; index++) {
     let text = lines[index]!;
-    // \r\n ends a record as \n does; a \r anywhere else (the end of the chunk included) is data, as csv-parse reads it.
+    // \r\n ends a record as \n does.
     if (index < lines.length - 1 && text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.includes('\r')) return null;
     if (text !== '') rows.push({ line: firstLine + index, fields: text.split(',') });
   }
   return rows;
