@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { prefixedChannel } from '@modelgate/contracts';
-import { createPrismaClient, type Db } from '@modelgate/db';
+import { createDatabase, type Database, type Db, type PgPool } from '@modelgate/db';
 import { FilesystemArtifactStore } from '@modelgate/runtime/artifacts';
 import { Redis } from 'ioredis';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker-config.js';
@@ -11,13 +11,20 @@ import { WORKER_CONFIG, type WorkerConfig } from './config/worker-config.js';
 export class WorkerInfrastructure implements OnApplicationShutdown {
   private readonly logger = new Logger(WorkerInfrastructure.name);
   readonly db: Db;
+  /** The pool Prisma runs on, for COPY (batch results). */
+  readonly pool: PgPool;
+  private readonly database: Database;
   /** Commands, replies and the connection BullMQ workers duplicate for their blocking reads. */
   readonly redis: Redis;
   readonly subscriber: Redis;
   readonly artifacts: FilesystemArtifactStore;
 
   constructor(@Inject(WORKER_CONFIG) readonly config: WorkerConfig) {
-    this.db = createPrismaClient(config.DATABASE_URL);
+    this.database = createDatabase(config.DATABASE_URL, {
+      onPoolError: (error) => this.logger.warn(`PostgreSQL connection lost while idle: ${error.message}`),
+    });
+    this.db = this.database.db;
+    this.pool = this.database.pool;
     this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
     this.subscriber = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
     for (const client of [this.redis, this.subscriber]) {
@@ -37,6 +44,7 @@ export class WorkerInfrastructure implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown() {
-    await Promise.allSettled([this.subscriber.quit(), this.redis.quit(), this.db.$disconnect()]);
+    // Prisma, then the pool it runs on.
+    await Promise.allSettled([this.subscriber.quit(), this.redis.quit(), this.database.close()]);
   }
 }

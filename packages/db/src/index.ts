@@ -1,6 +1,4 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-
-import { PrismaClient } from './generated/prisma/client.js';
+import type { PrismaClient } from './generated/prisma/client.js';
 
 // The generated client: PrismaClient, the Prisma namespace (input types, errors such as
 // Prisma.PrismaClientKnownRequestError), the model types (User, Model, ModelVersion, Endpoint,
@@ -10,14 +8,8 @@ export * from './generated/prisma/client.js';
 /** The database client the services share. */
 export type Db = PrismaClient;
 
-/**
- * A Prisma client on PostgreSQL through the pg driver adapter (Prisma 7 has no built-in
- * driver). Call `$disconnect()` when done: the adapter's pool keeps the process alive.
- */
-export function createPrismaClient(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
-}
-
+export { createDatabase, createPrismaClient, type CreateDatabaseOptions, type Database, type PgPool } from './postgres/database.js';
+export { streamBatchResults, writeBatchChunkResults, type BatchChunkRowResult, type BatchJobTally, type StreamBatchResultsOptions } from './batch/batch-results.js';
 export { hashPassword, verifyPassword } from './users/passwords.js';
 export { createAdmin, type CreateAdminResult } from './users/create-admin.js';
 export { redactDatabaseUrl } from './postgres/database-url.js';

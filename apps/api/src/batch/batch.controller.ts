@@ -49,7 +49,7 @@ export class BatchController {
     return this.batch.failures(id, query);
   }
 
-  /** Streamed from PostgreSQL page by page; while the job runs, the rows written so far. */
+  /** Written by PostgreSQL (COPY) and streamed as the caller reads; while the job runs, the rows written so far. */
   @Get(':id/results')
   @Requires(Action.read)
   async results(@Param('id') id: string, @Query() query: unknown, @Res() reply: FastifyReply): Promise<void> {

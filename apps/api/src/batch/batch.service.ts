@@ -20,7 +20,7 @@ import {
   type BatchParentJobData,
   type Signature,
 } from '@modelgate/contracts';
-import { Prisma, type BatchJob as BatchJobRow, type Db, type StoredRoute } from '@modelgate/db';
+import { Prisma, type BatchJob as BatchJobRow, type Db, type PgPool, type StoredRoute } from '@modelgate/db';
 import { Queue } from 'bullmq';
 import type { FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service.js';
@@ -29,7 +29,7 @@ import { ProblemException } from '../common/problem.exception.js';
 import { rowIdOrNone } from '../common/row-id.js';
 import { parseRequest } from '../common/zod-validation.js';
 import { API_CONFIG, type ApiConfig } from '../config/api-config.js';
-import { DB } from '../infrastructure/database.module.js';
+import { DB, PG_POOL } from '../infrastructure/database.module.js';
 import { RedisBus } from '../infrastructure/redis.module.js';
 import { resolveMapping } from './batch-mapping.js';
 import { streamResults } from './batch-results.js';
@@ -59,6 +59,7 @@ export class BatchService implements OnApplicationShutdown {
 
   constructor(
     @Inject(DB) private readonly db: Db,
+    @Inject(PG_POOL) private readonly pool: PgPool,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     bus: RedisBus,
     private readonly audit: AuditService,
@@ -186,7 +187,7 @@ export class BatchService implements OnApplicationShutdown {
     const { format: asked } = parseRequest(BatchResultsQuery, query, 'query');
     const job = await this.get(id);
     const format = asked ?? job.format;
-    return { job, format, stream: await streamResults(this.db, job.id, format) };
+    return { job, format, stream: await streamResults(this.pool, job.id, format) };
   }
 
   private async findRow(id: string): Promise<BatchJobRow> {

@@ -306,16 +306,16 @@ describe('cancelling', () => {
 });
 
 describe('downloads', () => {
-  it('ends the cursor and its transaction when the caller stops reading and goes away', async () => {
+  it('stops the COPY and ends its transaction when the caller stops reading and goes away', async () => {
     // 64 outputs a row: some 20 MB of results, more than any buffer between the API and the caller holds.
     expect((await stack.api('POST', '/v1/models/wide/versions', modelForm(buildGemmModel({ inFeatures: 4, outFeatures: 64, batchDim: 'N' })))).status).toBe(201);
     const rows = 20_000;
     const csv = ['a,b,c,d', ...Array.from({ length: rows }, (_, row) => featuresOf(row).join(','))].join('\n');
     const submitted = await submit({ model: 'wide', version: 1, chunkSize: 5000 }, csv, 'download.csv');
     expect((await finished(submitted.body.id)).status).toBe('succeeded');
-    const openCursors = async () => {
+    const runningCopies = async () => {
       const [found] = await stack.db.$queryRaw<{ count: number }[]>`
-        SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'FETCH %batch_results_download%'`;
+        SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND query LIKE 'COPY (%batch_results%'`;
       return found!.count;
     };
     // A caller that reads the first bytes, then stops reading, then hangs up.
@@ -325,13 +325,13 @@ describe('downloads', () => {
     expect(response.statusCode).toBe(200);
     await new Promise((resolve) => response.once('data', resolve));
     response.pause();
-    // Not read further: the download waits for the caller, its cursor open.
+    // Not read further: the download waits for the caller, its COPY under way.
     await sleep(300);
-    expect(await openCursors()).toBe(1);
+    expect(await runningCopies()).toBe(1);
     request.destroy();
     const until = Date.now() + 10_000;
-    while ((await openCursors()) > 0) {
-      if (Date.now() > until) throw new Error('the abandoned download still holds its cursor');
+    while ((await runningCopies()) > 0) {
+      if (Date.now() > until) throw new Error('the abandoned download is still running its COPY');
       await sleep(100);
     }
   });

@@ -1,23 +1,37 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { createPrismaClient, type Db } from '@modelgate/db';
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { createDatabase, type Database } from '@modelgate/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config.js';
 
+/** The Prisma client (`Db`). */
 export const DB = Symbol('Db');
+/** The pg pool Prisma runs on (`PgPool`), for what Prisma cannot do: COPY. */
+export const PG_POOL = Symbol('PgPool');
+const DATABASE = Symbol('Database');
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  constructor(@Inject(DATABASE) private readonly database: Database) {}
   async onApplicationShutdown() {
-    await this.db.$disconnect();
+    // Prisma, then the pool it runs on.
+    await this.database.close();
   }
 }
 
 @Global()
 @Module({
   providers: [
-    { provide: DB, inject: [API_CONFIG], useFactory: (config: ApiConfig) => createPrismaClient(config.DATABASE_URL) },
+    {
+      provide: DATABASE,
+      inject: [API_CONFIG],
+      useFactory: (config: ApiConfig) => {
+        const logger = new Logger('Database');
+        return createDatabase(config.DATABASE_URL, { onPoolError: (error) => logger.warn(`PostgreSQL connection lost while idle: ${error.message}`) });
+      },
+    },
+    { provide: DB, inject: [DATABASE], useFactory: (database: Database) => database.db },
+    { provide: PG_POOL, inject: [DATABASE], useFactory: (database: Database) => database.pool },
     DatabaseLifecycle,
   ],
-  exports: [DB],
+  exports: [DB, PG_POOL],
 })
 export class DatabaseModule {}

@@ -5,7 +5,8 @@ import type { StoredRoute } from '@modelgate/db';
 import { EndpointScorer, type ScoringTarget } from '../scoring/endpoint-scorer.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 import { readChunkRows, readCsvHeader } from './chunk-reader.js';
-import { failJob, failJobOverBudget, writeChunkResults, type RowResult } from './chunk-results.js';
+import { failJob, failJobOverBudget, writeChunkResults, type ChunkRowResult } from './chunk-results.js';
+import { CsvTensorReader } from './csv-tensor-reader.js';
 import { RowInputReader } from './row-inputs.js';
 
 export type ChunkOutcome = { skipped: string } | { written: number; rowsDone: number; totalRows: number };
@@ -16,6 +17,8 @@ interface JobPlan {
   format: BatchFileFormat;
   filePath: string;
   reader: RowInputReader;
+  /** Reads a CSV chunk's rows column-wise into batched tensors, when the mapping and signature allow it. */
+  tensors: CsvTensorReader | null;
   header: Map<string, number> | null;
   loadedAt: number;
 }
@@ -52,31 +55,52 @@ export class BatchChunks {
     if (!plan) return { skipped: 'the endpoint was deleted' };
 
     const rows = await readChunkRows(plan.filePath, plan.format, data);
-    const results: RowResult[] = new Array(rows.length);
-    const toScore: { index: number; inputs: Record<string, unknown> }[] = [];
-    rows.forEach((row, index) => {
-      const inputs = 'error' in row ? { ok: false as const, error: row.error } : 'fields' in row ? plan.reader.fromCsv(plan.header!, row.fields) : plan.reader.fromJson(row.object);
-      if (inputs.ok) toScore.push({ index, inputs: inputs.inputs });
-      else results[index] = { row: data.firstRow + index, line: row.line, versionId: null, outputs: null, error: inputs.error };
-    });
+    const results: ChunkRowResult[] = new Array(rows.length);
     // Each row's key is its place in the job: an endpoint's routing picks the same version for it
     // however often its chunk runs.
+    const keyOf = (index: number) => `${data.batchJobId}:${data.firstRow + index}`;
+    const resultOf = (index: number, versionId: string | null, outputsJson: string | null, error: string | null): ChunkRowResult => ({
+      row: data.firstRow + index,
+      line: rows[index]!.line,
+      versionId,
+      outputsJson,
+      error,
+    });
+
+    // Rows in the common layout go column-wise into batched tensors; the rest (and any the tensor
+    // path hands back) are read and scored one by one.
+    let oneByOne: number[] = rows.map((_, index) => index);
+    if (plan.tensors) {
+      const read = plan.tensors.read(rows);
+      const scores = await this.scorer.scoreTensors(plan.target, { inputs: read.inputs, count: read.rows.length, keyOf: (position) => keyOf(read.rows[position]!) });
+      oneByOne = read.others;
+      for (let position = 0; position < read.rows.length; position++) {
+        const index = read.rows[position]!;
+        const score = scores[position];
+        if (score === undefined) oneByOne.push(index);
+        else results[index] = score.ok ? resultOf(index, score.versionId, score.outputsJson, null) : resultOf(index, score.versionId ?? null, null, score.error);
+      }
+    }
+
+    const toScore: { index: number; inputs: Record<string, unknown> }[] = [];
+    for (const index of oneByOne) {
+      const row = rows[index]!;
+      const inputs = 'error' in row ? { ok: false as const, error: row.error } : 'fields' in row ? plan.reader.fromCsv(plan.header!, row.fields) : plan.reader.fromJson(row.object);
+      if (inputs.ok) toScore.push({ index, inputs: inputs.inputs });
+      else results[index] = resultOf(index, null, null, inputs.error);
+    }
     const scores = await this.scorer.score(
       plan.target,
-      toScore.map(({ index, inputs }) => ({ key: `${data.batchJobId}:${data.firstRow + index}`, inputs })),
+      toScore.map(({ index, inputs }) => ({ key: keyOf(index), inputs })),
     );
     scores.forEach((score, position) => {
       const { index } = toScore[position]!;
-      results[index] = {
-        row: data.firstRow + index,
-        line: rows[index]!.line,
-        versionId: score.versionId ?? null,
-        outputs: score.ok ? plan.reader.rowOutputs(score.outputs) : null,
-        error: score.ok ? null : score.error,
-      };
+      results[index] = score.ok
+        ? resultOf(index, score.versionId, JSON.stringify(plan.reader.rowOutputs(score.outputs)), null)
+        : resultOf(index, score.versionId ?? null, null, score.error);
     });
 
-    const tally = await writeChunkResults(db, data.batchJobId, results);
+    const tally = await writeChunkResults(this.infrastructure.pool, data.batchJobId, results);
     if (tally.rowsFailed > tally.allowedFailures && (await failJobOverBudget(db, data.batchJobId))) {
       this.logger.warn(`batch job ${data.batchJobId} failed: ${tally.rowsFailed} failed rows exceed its error budget (${tally.allowedFailures})`);
     }
@@ -98,12 +122,16 @@ export class BatchChunks {
     }
     const format = BatchFileFormat.parse(job.format);
     const filePath = path.join(this.infrastructure.config.MODELGATE_DATA_DIR, job.filePath);
+    const mapping = BatchMapping.parse(job.mapping);
+    const signature = await this.primarySignature(target);
+    const header = format === 'csv' ? await readCsvHeader(filePath, data.headerBytes) : null;
     const plan: JobPlan = {
       target,
       format,
       filePath,
-      reader: new RowInputReader(BatchMapping.parse(job.mapping), await this.primarySignature(target)),
-      header: format === 'csv' ? await readCsvHeader(filePath, data.headerBytes) : null,
+      reader: new RowInputReader(mapping, signature),
+      tensors: header ? CsvTensorReader.for(mapping, signature, header) : null,
+      header,
       loadedAt: Date.now(),
     };
     this.plans.delete(data.batchJobId);

@@ -1,78 +1,20 @@
-import type { BatchJobStatus } from '@modelgate/contracts';
-import type { Db } from '@modelgate/db';
+import { writeBatchChunkResults, type BatchChunkRowResult, type BatchJobTally, type Db, type PgPool } from '@modelgate/db';
 
-/** One row's outcome: its outputs and the version that gave them, or why it failed. */
-export interface RowResult {
-  row: number;
-  line: number;
-  versionId: string | null;
-  outputs: Record<string, unknown> | null;
-  error: string | null;
-}
+/** One row's outcome: its outputs (as JSON text) and the version that gave them, or why it failed. */
+export type ChunkRowResult = BatchChunkRowResult;
 
-export interface JobTally {
-  status: BatchJobStatus;
-  totalRows: number;
-  rowsDone: number;
-  rowsFailed: number;
-  /** Rows of this call that were new (a chunk run again writes none). */
-  written: number;
-  /** Failed rows the error budget allows. */
-  allowedFailures: number;
-}
+export type JobTally = BatchJobTally;
 
 /**
- * Writes a chunk's results and counts them, in ONE statement: rows are inserted once per
- * (job, row) — a chunk run again after its worker died inserts nothing — and the job's counters
- * grow by the rows this statement actually inserted, so they can never count a row twice or miss
- * one that was written. The write that completes the last row also finishes the job (succeeded),
- * unless more rows failed than the error budget allows.
+ * Writes a chunk's results and counts them, exactly once: COPY writes the rows and the job's
+ * counters move in the same transaction. A chunk run again (its worker died after writing, or
+ * two workers ran it at once) writes and counts nothing (`written: 0`). Write all of a chunk's
+ * rows in one call: that is what keeps a rerun cheap (a chunk cut differently on a rerun still
+ * counts each row once, through a slower path). The write that completes the last row also
+ * finishes the job (succeeded), unless more rows failed than the error budget allows.
  */
-export async function writeChunkResults(db: Db, batchJobId: string, results: readonly RowResult[]): Promise<JobTally> {
-  const [tally] = await db.$queryRawUnsafe<{ status: BatchJobStatus; total_rows: number; rows_done: number; rows_failed: number; written: number; allowed_failures: number }[]>(
-    `WITH written AS (
-       INSERT INTO batch_results (job_id, "row", line, version_id, outputs, error)
-       SELECT $1::uuid, r."row", r.line, r.version_id::uuid, r.outputs::jsonb, r.error
-       FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[]) AS r("row", line, version_id, outputs, error)
-       ON CONFLICT (job_id, "row") DO NOTHING
-       RETURNING error
-     ),
-     counted AS (
-       SELECT count(*)::int AS done, (count(*) FILTER (WHERE error IS NOT NULL))::int AS failed FROM written
-     )
-     UPDATE batch_jobs AS job SET
-       rows_done = job.rows_done + counted.done,
-       rows_failed = job.rows_failed + counted.failed,
-       status = CASE
-         WHEN job.status = 'running'
-          AND job.rows_done + counted.done >= job.total_rows
-          AND job.rows_failed + counted.failed <= floor(job.error_budget * job.total_rows)
-         THEN 'succeeded'::"BatchJobStatus" ELSE job.status END,
-       finished_at = CASE
-         WHEN job.status = 'running'
-          AND job.rows_done + counted.done >= job.total_rows
-          AND job.rows_failed + counted.failed <= floor(job.error_budget * job.total_rows)
-         THEN now() ELSE job.finished_at END
-     FROM counted
-     WHERE job.id = $1::uuid
-     RETURNING job.status, job.total_rows, job.rows_done, job.rows_failed, counted.done AS written,
-               floor(job.error_budget * job.total_rows)::int AS allowed_failures`,
-    batchJobId,
-    results.map((result) => result.row),
-    results.map((result) => result.line),
-    results.map((result) => result.versionId),
-    results.map((result) => (result.outputs === null ? null : JSON.stringify(result.outputs))),
-    results.map((result) => result.error),
-  );
-  if (!tally) throw new Error(`batch job ${batchJobId} no longer exists`);
-  return {
-    status: tally.status,
-    totalRows: tally.total_rows,
-    rowsDone: tally.rows_done,
-    rowsFailed: tally.rows_failed,
-    written: tally.written,
-    allowedFailures: tally.allowed_failures,
-  };
+export function writeChunkResults(pool: PgPool, batchJobId: string, results: readonly ChunkRowResult[]): Promise<JobTally> {
+  return writeBatchChunkResults(pool, batchJobId, results);
 }
 
 /**

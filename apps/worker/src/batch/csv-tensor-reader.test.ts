@@ -44,7 +44,7 @@ describe('jsonNumber', () => {
 function storesExactly(dtype: TensorDtype, value: number): boolean {
   if (Number.isNaN(value)) return false;
   if (dtype === 'float32') return Number.isFinite(Math.fround(value));
-  const arrays = { float64: Float64Array, int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array } as Record<string, Float64ArrayConstructor>;
+  const arrays = { float64: Float64Array, int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array } as unknown as Record<string, Float64ArrayConstructor>;
   return new arrays[dtype]!([value])[0] === value && Number.isFinite(value);
 }
 
