@@ -298,7 +298,7 @@ export function buildProgram(context: CliContext, version: string): Command {
     .addOption(new Option('--model <model@version>', 'score with this one version instead, e.g. fraud@3').argParser(parseVersionReference))
     .option('--mapping <input=columns>', 'which column(s) feed an input: x=a,b,c (one number per column) or x=features (a JSON value per cell); repeat per input (default: by name, see below)', collectMapping)
     .option('--format <format>', 'csv or jsonl (default: from the file name, .csv or .jsonl/.ndjson)', parseBatchFormat)
-    .option('--chunk-size <rows>', 'rows per chunk, each scored as one worker job (1–100,000; default 1,000)', parseChunkSize)
+    .option('--chunk-size <rows>', 'rows per chunk, each scored as one worker job (1–100,000; default: chosen for the file, 1,000 to 10,000)', parseChunkSize)
     .option('--error-budget <rate>', 'share of rows that may fail before the job stops as failed: 1% or 0.01; 0 stops at the first (default 1%)', parseMaxErrorRate)
     .option('--wait', 'follow the job until it ends, with a progress bar; exit 3 when it fails or is cancelled')
     .option('-q, --quiet', 'no progress on stderr')

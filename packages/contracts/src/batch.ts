@@ -26,8 +26,8 @@ export const BatchJobSpec = z
     format: BatchFileFormat.optional(),
     /** input name → CSV column(s) or JSONL field(s); see the README for the defaults. */
     mapping: BatchMapping.optional(),
-    /** Rows per chunk (one worker job each). */
-    chunkSize: z.number().int().min(1).max(100_000).default(1000),
+    /** Rows per chunk (one worker job each). Default: chosen from the file once it is counted (automaticChunkSize). */
+    chunkSize: z.number().int().min(1).max(100_000).optional(),
     /** Share of rows that may fail before the job stops as failed (0 stops at the first). */
     errorBudget: z.number().min(0).max(1).default(0.01),
   })
@@ -171,11 +171,39 @@ export type BatchChunkJobData = z.infer<typeof BatchChunkJobData>;
 
 /**
  * The chunk index the API writes next to an uploaded file while counting its rows: one entry per
- * chunk, then one for the end of the data, each two little-endian uint64 — the byte offset where
- * the chunk starts and the line that byte is on. Reading it needs no pass over the file, and
- * writing it keeps the API's memory flat however many chunks there are.
+ * `indexStride` rows (the job's column: its chunkSize when the spec named one, else
+ * BATCH_INDEX_STRIDE; a chunk is a whole number of strides), then one for the end of the data,
+ * each two little-endian uint64 — the byte offset where the stride starts and the line that byte
+ * is on. Reading it needs no pass over the file, and writing it keeps the API's memory flat
+ * however many chunks there are.
  */
 export const BATCH_CHUNK_INDEX_ENTRY_BYTES = 16;
+
+/**
+ * Rows between two entries of the chunk index when the spec names no chunkSize: the chunk size is
+ * then chosen after the file is counted (automaticChunkSize), as a whole number of these.
+ */
+export const BATCH_INDEX_STRIDE = 1000;
+
+/** Chunks an automatic chunk size aims for at least: work for many workers, and progress that moves. */
+const AUTOMATIC_CHUNKS_AT_LEAST = 50;
+/** The most rows an automatic chunk holds: a chunk's rows are what a worker holds at once, and what a crash redoes. */
+const AUTOMATIC_CHUNK_ROWS_AT_MOST = 10_000;
+/** The most file bytes an automatic chunk holds on average, so wide rows (images as JSON) make smaller chunks. */
+const AUTOMATIC_CHUNK_BYTES_AT_MOST = 16 * 1024 * 1024;
+
+/**
+ * The chunk size of a job whose spec names none, once its file is counted: a whole number of
+ * BATCH_INDEX_STRIDE rows, at least one, at most what keeps AUTOMATIC_CHUNKS_AT_LEAST chunks,
+ * AUTOMATIC_CHUNK_ROWS_AT_MOST rows and AUTOMATIC_CHUNK_BYTES_AT_MOST bytes a chunk. Large files
+ * get large chunks: each chunk costs a worker a queue job, a few queries and a transaction, which
+ * in thousand-row chunks was a quarter of a million-row job's time.
+ */
+export function automaticChunkSize(totalRows: number, sizeBytes: number): number {
+  const bytesPerRow = totalRows > 0 ? sizeBytes / totalRows : 0;
+  const rows = Math.min(totalRows / AUTOMATIC_CHUNKS_AT_LEAST, AUTOMATIC_CHUNK_ROWS_AT_MOST, bytesPerRow > 0 ? AUTOMATIC_CHUNK_BYTES_AT_MOST / bytesPerRow : Infinity);
+  return Math.max(1, Math.floor(rows / BATCH_INDEX_STRIDE)) * BATCH_INDEX_STRIDE;
+}
 
 /** The chunk index sits next to the stored file, in the job's own directory. */
 export const BATCH_CHUNK_INDEX_FILE = 'chunks.idx';

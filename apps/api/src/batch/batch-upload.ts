@@ -10,7 +10,8 @@ import { CsvRecordScanner, JsonlRecordScanner, MalformedFileError, type ScannedR
 
 /** What the `spec` field decided, before the file arrives. */
 export interface BatchUploadPlan {
-  chunkSize: number;
+  /** Rows between two entries of the chunk index. */
+  indexStride: number;
   format?: BatchFileFormat;
   /** The mapping in force, from the CSV header or the first JSONL line's fields; throws a 400 when none can work. */
   resolveMapping(columns: readonly string[], format: BatchFileFormat): BatchMapping;
@@ -32,7 +33,7 @@ const EXTENSIONS: Record<string, BatchFileFormat> = { '.csv': 'csv', '.jsonl': '
 /**
  * Receives `POST /v1/batch-jobs`: the `spec` field (decided by `onSpec` before any byte of the
  * file is read), then the file, streamed to `directory` while its rows are counted and checked
- * and each chunk's first byte and line are written to the chunk index. Nothing of the file is held
+ * and every indexStride-th row's first byte and line are written to the chunk index. Nothing of the file is held
  * in memory but the current record. A malformed file is refused with the line that is wrong; any
  * failure removes `directory`, so a refused upload leaves nothing behind.
  */
@@ -147,7 +148,7 @@ class DiskTap extends Transform {
 }
 
 /**
- * Counts the rows and writes the chunk index: before each chunk's first row, where the bytes after
+ * Counts the rows and writes the chunk index: before every indexStride-th row, where the bytes after
  * the previous row begin and on which line. The header (CSV) or the first line's fields (JSONL)
  * settle the mapping before any row is counted. A CSV file arrives as its bytes and is scanned
  * here (no object per row); a JSONL file arrives as ScannedRecords.
@@ -209,7 +210,7 @@ class RowCounter extends Writable {
 
   /** One more row, ending just before `endByte` on `endLine`. */
   private count(endByte: number, endLine: number) {
-    if (this.rows % this.plan.chunkSize === 0 && !this.index.write(encodeChunkIndexEntry(this.nextByte, this.nextLine))) this.indexFull = true;
+    if (this.rows % this.plan.indexStride === 0 && !this.index.write(encodeChunkIndexEntry(this.nextByte, this.nextLine))) this.indexFull = true;
     this.rows += 1;
     this.advance(endByte, endLine);
   }

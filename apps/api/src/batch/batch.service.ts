@@ -5,6 +5,8 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
   AuditAction,
+  automaticChunkSize,
+  BATCH_INDEX_STRIDE,
   BATCH_PARENT_JOB,
   BatchFailuresQuery,
   BatchJobListQuery,
@@ -77,9 +79,13 @@ export class BatchService implements OnApplicationShutdown {
     const received = await receiveBatchUpload(request, path.join(this.config.uploadsDir, `batch-${id}`), this.config.MODELGATE_MAX_UPLOAD_BYTES, async (json): Promise<SubmitPlan> => {
       const spec = parseRequest(BatchJobSpec, json, 'body');
       const target = await this.resolveTarget(spec);
-      return { spec, target, chunkSize: spec.chunkSize, format: spec.format, resolveMapping: (columns, format) => resolveMapping(target.signature, columns, spec.mapping, format) };
+      // A chunk size asked for is the index's stride; otherwise the stride is fixed and the chunk
+      // size is chosen once the file is counted.
+      const indexStride = spec.chunkSize ?? BATCH_INDEX_STRIDE;
+      return { spec, target, indexStride, format: spec.format, resolveMapping: (columns, format) => resolveMapping(target.signature, columns, spec.mapping, format) };
     });
-    const { spec, target } = received.plan;
+    const { spec, target, indexStride } = received.plan;
+    const chunkSize = spec.chunkSize ?? automaticChunkSize(received.totalRows, received.sizeBytes);
     const directory = path.join(this.config.MODELGATE_DATA_DIR, 'batch', id);
     let row: BatchJobRow;
     try {
@@ -95,7 +101,8 @@ export class BatchService implements OnApplicationShutdown {
             fileName: received.fileName,
             filePath: path.posix.join('batch', id, received.dataFile),
             mapping: received.mapping as Prisma.InputJsonValue,
-            chunkSize: spec.chunkSize,
+            chunkSize,
+            indexStride,
             errorBudget: spec.errorBudget,
             totalRows: received.totalRows,
             createdBy: actor.principal ? principalLabel(actor.principal) : null,
@@ -106,7 +113,7 @@ export class BatchService implements OnApplicationShutdown {
           {
             action: AuditAction.batchJobSubmit,
             target: { type: 'batch_job', id, label: received.fileName },
-            after: { target: target.view, format: received.format, totalRows: received.totalRows, sizeBytes: received.sizeBytes, mapping: received.mapping, chunkSize: spec.chunkSize, errorBudget: spec.errorBudget },
+            after: { target: target.view, format: received.format, totalRows: received.totalRows, sizeBytes: received.sizeBytes, mapping: received.mapping, chunkSize, errorBudget: spec.errorBudget },
           },
           tx,
         );

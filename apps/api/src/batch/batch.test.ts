@@ -15,7 +15,7 @@ let stack: TestStack;
 let scientist: TestUser;
 let viewer: TestUser;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const MAX_UPLOAD_BYTES = 1024 * 1024;
+const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
 
 // v1: the default Gemm weights; v2: every weight 1, bias 0, so y = [Σx, Σx].
 const v1 = defaultGemmParameters(4, 2);
@@ -136,6 +136,31 @@ describe('a CSV through a routed endpoint', () => {
     expect({ row, line, model, version, error }).toEqual({ row: '7', line: '9', model: 'scorer', version: '1', error: '' });
     (JSON.parse(y!.replace(/""/g, '"')) as number[]).forEach((value, index) => expect(value).toBeCloseTo(expectedV1(featuresOf(7))[index]!, 3));
   });
+});
+
+describe('a large CSV without a chunk size', () => {
+  it('is cut into chunks of several index strides, chosen once it is counted, and every row is scored once on its line', async () => {
+    // 120,500 rows: 50 chunks would be 2,410 rows, so chunks of 2,000 (two strides of 1,000), the
+    // last a single stride of 500; a blank line after row 50,000 moves every later row down a line.
+    const rows = 120_500;
+    const lines = Array.from({ length: rows }, (_, row) => featuresOf(row).join(','));
+    lines.splice(50_000, 0, '');
+    const submitted = await submit({ endpoint: 'scoring' }, ['a,b,c,d', ...lines].join('\n'), 'large.csv');
+    expect(submitted.status).toBe(201);
+    expect(submitted.body).toMatchObject({ chunkSize: 2000, progress: { totalRows: rows } });
+    expect((await finished(submitted.body.id)).status).toBe('succeeded');
+    const [stored] = await stack.db.$queryRaw<{ count: number; on_their_line: number }[]>`
+      SELECT count(*)::int AS count,
+             (count(*) FILTER (WHERE line = "row" + 2 + ("row" >= 50000)::int AND error IS NULL))::int AS on_their_line
+      FROM batch_results WHERE job_id = ${submitted.body.id}::uuid`;
+    expect(stored).toEqual({ count: rows, on_their_line: rows });
+    // Rows on either side of a chunk's edge and a stride's edge, and the very last.
+    for (const row of [0, 999, 1000, 1999, 2000, 49_999, 50_000, 119_999, 120_499]) {
+      const result = await stack.db.batchResult.findUniqueOrThrow({ where: { jobId_row: { jobId: submitted.body.id, row } } });
+      const y = (result.outputs as { y: number[] }).y;
+      expectedV1(featuresOf(row)).forEach((value, index) => expect(y[index], `row ${row}`).toBeCloseTo(value, 2));
+    }
+  }, 60_000);
 });
 
 describe('JSONL pinned to a version, with bad rows', () => {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { BatchChunkJobData, BatchMapping, BatchFileFormat, primaryOf, type Signature } from '@modelgate/contracts';
-import type { StoredRoute } from '@modelgate/db';
+import { readBatchJobStatus, writeBatchChunkResults, type BatchChunkRowResult, type StoredRoute } from '@modelgate/db';
 import { EndpointScorer, type ScoringTarget } from '../scoring/endpoint-scorer.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 import { readChunkRows, readCsvHeader } from './chunk-reader.js';
-import { failJob, failJobOverBudget, writeChunkResults, type ChunkRowResult } from './chunk-results.js';
+import { failJob, failJobOverBudget } from './chunk-results.js';
 import { CsvTensorReader } from './csv-tensor-reader.js';
 import { RowInputReader } from './row-inputs.js';
 
@@ -48,18 +48,18 @@ export class BatchChunks {
 
   async score(data: BatchChunkJobData): Promise<ChunkOutcome> {
     const db = this.infrastructure.db;
-    const job = await db.batchJob.findUnique({ where: { id: data.batchJobId }, select: { status: true } });
-    if (!job) return { skipped: 'the batch job no longer exists' };
-    if (job.status !== 'running') return { skipped: `the batch job is ${job.status}` };
+    const status = await readBatchJobStatus(this.infrastructure.pool, data.batchJobId);
+    if (!status) return { skipped: 'the batch job no longer exists' };
+    if (status !== 'running') return { skipped: `the batch job is ${status}` };
     const plan = await this.planOf(data);
     if (!plan) return { skipped: 'the endpoint was deleted' };
 
     const rows = await readChunkRows(plan.filePath, plan.format, data);
-    const results: ChunkRowResult[] = new Array(rows.length);
+    const results: BatchChunkRowResult[] = new Array(rows.length);
     // Each row's key is its place in the job: an endpoint's routing picks the same version for it
     // however often its chunk runs.
     const keyOf = (index: number) => `${data.batchJobId}:${data.firstRow + index}`;
-    const resultOf = (index: number, versionId: string | null, outputsJson: string | null, error: string | null): ChunkRowResult => ({
+    const resultOf = (index: number, versionId: string | null, outputsJson: string | null, error: string | null): BatchChunkRowResult => ({
       row: data.firstRow + index,
       line: rows[index]!.line,
       versionId,
@@ -100,7 +100,7 @@ export class BatchChunks {
         : resultOf(index, score.versionId ?? null, null, score.error);
     });
 
-    const tally = await writeChunkResults(this.infrastructure.pool, data.batchJobId, results);
+    const tally = await writeBatchChunkResults(this.infrastructure.pool, data.batchJobId, results);
     if (tally.rowsFailed > tally.allowedFailures && (await failJobOverBudget(db, data.batchJobId))) {
       this.logger.warn(`batch job ${data.batchJobId} failed: ${tally.rowsFailed} failed rows exceed its error budget (${tally.allowedFailures})`);
     }

@@ -50,11 +50,16 @@ export class BatchParent {
   private async queueChunks(job: Job, data: BatchParentJobData, queue: Queue): Promise<number> {
     const db = this.infrastructure.db;
     await db.$executeRaw`UPDATE batch_jobs SET status = 'running', started_at = COALESCE(started_at, now()) WHERE id = ${data.batchJobId}::uuid AND status = 'queued'`;
-    const batch = await db.batchJob.findUnique({ where: { id: data.batchJobId }, select: { status: true, format: true, filePath: true, chunkSize: true, totalRows: true } });
+    const batch = await db.batchJob.findUnique({ where: { id: data.batchJobId }, select: { status: true, format: true, filePath: true, chunkSize: true, indexStride: true, totalRows: true } });
     let queued = data.chunksQueued ?? 0;
     if (!batch || batch.status !== 'running') return queued;
 
-    const chunks = Math.ceil(batch.totalRows / batch.chunkSize);
+    // The index has an entry every indexStride rows, and one for the end of the data; a chunk is
+    // `stridesPerChunk` of them (the last one may be shorter).
+    const strides = Math.ceil(batch.totalRows / batch.indexStride);
+    const stridesPerChunk = batch.chunkSize / batch.indexStride;
+    if (!Number.isInteger(stridesPerChunk)) throw new Error(`batch job ${data.batchJobId}: chunk size ${batch.chunkSize} is not a whole number of index strides (${batch.indexStride})`);
+    const chunks = Math.ceil(strides / stridesPerChunk);
     const indexPath = path.join(this.infrastructure.config.MODELGATE_DATA_DIR, path.dirname(batch.filePath), BATCH_CHUNK_INDEX_FILE);
     const index = await fs.open(indexPath, 'r');
     try {
@@ -70,12 +75,15 @@ export class BatchParent {
       };
       while (queued < chunks) {
         const count = Math.min(CHUNKS_PER_PAGE, chunks - queued);
-        // Entries [queued, queued + count]: each chunk ends where the next begins (the last entry is the end of the data).
-        const entries = await readEntries(index, queued, count + 1);
+        // The entries of these chunks' strides, and the one after them: each chunk ends where the
+        // next begins (the last entry is the end of the data).
+        const firstEntry = queued * stridesPerChunk;
+        const entries = await readEntries(index, firstEntry, Math.min((queued + count) * stridesPerChunk, strides) - firstEntry + 1);
+        const entryAt = (entry: number) => decodeChunkIndexEntry(entries, (Math.min(entry, strides) - firstEntry) * BATCH_CHUNK_INDEX_ENTRY_BYTES);
         const children = Array.from({ length: count }, (_, offset) => {
           const chunk = queued + offset;
-          const start = decodeChunkIndexEntry(entries, offset * BATCH_CHUNK_INDEX_ENTRY_BYTES);
-          const end = decodeChunkIndexEntry(entries, (offset + 1) * BATCH_CHUNK_INDEX_ENTRY_BYTES);
+          const start = entryAt(chunk * stridesPerChunk);
+          const end = entryAt((chunk + 1) * stridesPerChunk);
           const firstRow = chunk * batch.chunkSize;
           const chunkData: BatchChunkJobData = {
             schema: 1,

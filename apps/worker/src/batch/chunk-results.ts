@@ -1,21 +1,4 @@
-import { writeBatchChunkResults, type BatchChunkRowResult, type BatchJobTally, type Db, type PgPool } from '@modelgate/db';
-
-/** One row's outcome: its outputs (as JSON text) and the version that gave them, or why it failed. */
-export type ChunkRowResult = BatchChunkRowResult;
-
-export type JobTally = BatchJobTally;
-
-/**
- * Writes a chunk's results and counts them, exactly once: COPY writes the rows and the job's
- * counters move in the same transaction. A chunk run again (its worker died after writing, or
- * two workers ran it at once) writes and counts nothing (`written: 0`). Write all of a chunk's
- * rows in one call: that is what keeps a rerun cheap (a chunk cut differently on a rerun still
- * counts each row once, through a slower path). The write that completes the last row also
- * finishes the job (succeeded), unless more rows failed than the error budget allows.
- */
-export function writeChunkResults(pool: PgPool, batchJobId: string, results: readonly ChunkRowResult[]): Promise<JobTally> {
-  return writeBatchChunkResults(pool, batchJobId, results);
-}
+import type { Db } from '@modelgate/db';
 
 /**
  * Stops a running job whose failed rows exceed its error budget, saying so. It reads the counters

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createDatabase, type Database, type Db, type PgPool } from '../index.js';
 import { createTestDatabase, type TestDatabase } from '../testing/index.js';
-import { streamBatchResults, writeBatchChunkResults, type BatchChunkRowResult } from './batch-results.js';
+import { readBatchJobStatus, streamBatchResults, writeBatchChunkResults, type BatchChunkRowResult } from './batch-results.js';
 
 /** Batch results through COPY on real PostgreSQL: exactly-once writes, escaping, both download formats, connections given back. */
 let testDatabase: TestDatabase;
@@ -28,7 +28,7 @@ afterAll(async () => {
 async function runningJob(totalRows: number, options: { errorBudget?: number; versionId?: string } = {}): Promise<string> {
   const id = randomUUID();
   await db.batchJob.create({
-    data: { id, format: 'csv', fileName: 'f.csv', filePath: `batch/${id}/input.csv`, mapping: {}, chunkSize: 2, errorBudget: options.errorBudget ?? 0.5, totalRows, status: 'running', startedAt: new Date(), versionId: options.versionId ?? null },
+    data: { id, format: 'csv', fileName: 'f.csv', filePath: `batch/${id}/input.csv`, mapping: {}, chunkSize: 2, indexStride: 2, errorBudget: options.errorBudget ?? 0.5, totalRows, status: 'running', startedAt: new Date(), versionId: options.versionId ?? null },
   });
   return id;
 }
@@ -154,10 +154,39 @@ describe('writeBatchChunkResults', () => {
     expect((await db.batchJob.findUniqueOrThrow({ where: { id } })).finishedAt).toBeNull();
   });
 
-  it('says so when the job no longer exists, with rows or without', async () => {
+  it("reads a job's status, null once it is gone", async () => {
+    const id = await runningJob(2);
+    expect(await readBatchJobStatus(pool, id)).toBe('running');
+    await db.batchJob.update({ where: { id }, data: { status: 'cancelled' } });
+    expect(await readBatchJobStatus(pool, id)).toBe('cancelled');
+    await db.batchJob.delete({ where: { id } });
+    expect(await readBatchJobStatus(pool, id)).toBeNull();
+  });
+
+  it('says so when the job no longer exists, with rows or without, and leaves none of its rows', async () => {
     const gone = randomUUID();
     await expect(writeBatchChunkResults(pool, gone, [scored(0)])).rejects.toThrow(`batch job ${gone} no longer exists`);
     await expect(writeBatchChunkResults(pool, gone, [])).rejects.toThrow(`batch job ${gone} no longer exists`);
+    // batch_results has no foreign key: the writer's own transaction is what keeps orphans out.
+    expect(await db.batchResult.count({ where: { jobId: gone } })).toBe(0);
+    await allReleased();
+  });
+
+  it("deletes a job's results with the job, and refuses a rerun of its chunk after it is gone", async () => {
+    const [kept, deleted] = [await runningJob(4), await runningJob(4)];
+    for (const id of [kept, deleted]) await writeBatchChunkResults(pool, id, [scored(0), scored(1)]);
+    await db.batchJob.delete({ where: { id: deleted } });
+    expect(await db.batchResult.count({ where: { jobId: deleted } })).toBe(0);
+    expect(await db.batchResult.count({ where: { jobId: kept } })).toBe(2);
+    // Its chunk again, overlapping what was written (the slower path that counts only missing rows).
+    await writeBatchChunkResults(pool, kept, [scored(0), scored(1)]);
+    const again = randomUUID();
+    await db.batchJob.create({ data: { id: again, format: 'csv', fileName: 'f.csv', filePath: 'x', mapping: {}, chunkSize: 2, indexStride: 2, errorBudget: 0, totalRows: 4 } });
+    await writeBatchChunkResults(pool, again, [scored(0)]);
+    await db.batchJob.delete({ where: { id: again } });
+    await db.batchResult.create({ data: { jobId: again, row: 0, line: 2 } });
+    await expect(writeBatchChunkResults(pool, again, [scored(0), scored(1)])).rejects.toThrow(`batch job ${again} no longer exists`);
+    expect(await db.batchResult.count({ where: { jobId: again } })).toBe(1);
     await allReleased();
   });
 
