@@ -299,7 +299,7 @@ async function measureSystem({ csvFile, outFile, rows, model, settings, stackEnv
       sampler.startPhase('upload');
       const form = new FormData();
       // spec first: it decides how the file is read as it streams in.
-      form.set('spec', JSON.stringify({ endpoint, chunkSize: settings.batch.chunkSize, errorBudget: 0 }));
+      form.set('spec', JSON.stringify({ endpoint, ...(settings.batch.chunkSize === undefined ? {} : { chunkSize: settings.batch.chunkSize }), errorBudget: 0 }));
       form.set('file', await openAsBlob(csvFile, { type: 'text/csv' }), path.basename(csvFile));
       const submitted = await fetch(new URL('/v1/batch-jobs', stack.apiUrl), { method: 'POST', headers: auth, body: form });
       const job = await submitted.json().catch(() => null);
@@ -340,6 +340,7 @@ async function measureSystem({ csvFile, outFile, rows, model, settings, stackEnv
         idleRssBytes: idle,
         job: {
           mapping: state.mapping,
+          chunkSize: state.chunkSize,
           rowsPerSecond: state.progress.rowsPerSecond,
           queuedSeconds: serverSeconds(state.createdAt, state.startedAt),
           scoringSeconds: serverSeconds(state.startedAt, state.finishedAt),
@@ -430,7 +431,7 @@ export async function measureBatch({ model, settings, scratch, stackEnv, startSt
       if (system.status === 'measured') {
         const { phases } = system;
         log(
-          `batch: ${label} rows: Modelgate end to end: ${Math.round(system.rowsPerSecond).toLocaleString('en-US')} rows/s, ${system.seconds.toFixed(1)} s (upload ${phases.upload.seconds.toFixed(1)} s, scoring ${phases.scoring.seconds.toFixed(1)} s, download ${phases.download.seconds.toFixed(1)} s); peak RSS API ${mib(system.peakRssBytes.api)}, worker ${mib(system.peakRssBytes.worker)}; ${(system.rowsPerSecond / limit.rowsPerSecond).toFixed(2)} × the limit`,
+          `batch: ${label} rows: Modelgate end to end: ${Math.round(system.rowsPerSecond).toLocaleString('en-US')} rows/s, ${system.seconds.toFixed(1)} s (upload ${phases.upload.seconds.toFixed(1)} s, scoring ${phases.scoring.seconds.toFixed(1)} s in chunks of ${system.job.chunkSize.toLocaleString('en-US')} rows, download ${phases.download.seconds.toFixed(1)} s); peak RSS API ${mib(system.peakRssBytes.api)}, worker ${mib(system.peakRssBytes.worker)}; ${(system.rowsPerSecond / limit.rowsPerSecond).toFixed(2)} × the limit`,
         );
         entry.check = await compareResults({ systemFile, limitFile, rows, model, version, tolerance });
         log(

@@ -28,12 +28,13 @@ export function freePort() {
 export const TEST_ADMIN = { email: 'admin@modelgate.test', password: 'test-admin-password' };
 
 /**
- * Starts api + worker; `apiPort` defaults to a free port. Returns the env the apps got (so a
+ * Starts api + worker; `apiPort` defaults to a free port, `nodeArgs` go to both node processes
+ * (e.g. `--cpu-prof`). Returns the env the apps got (so a
  * caller can start the dashboard against it), the API URL, the first admin's credentials and a
  * personal token of theirs (`adminToken`), and `stop()`, which also drops the database and the
  * data directory.
  */
-export async function startStack({ apiPort, quiet = true, env: extraEnv = {} } = {}) {
+export async function startStack({ apiPort, quiet = true, env: extraEnv = {}, nodeArgs = [] } = {}) {
   const missing = ['apps/api/dist/main.js', 'apps/worker/dist/main.js'].filter((built) => !existsSync(path.join(repoRoot, built)));
   if (missing.length) {
     throw new Error(`the test stack runs the built apps and ${missing.join(', ')} is missing: run \`pnpm exec turbo run build\` first`);
@@ -68,8 +69,8 @@ export async function startStack({ apiPort, quiet = true, env: extraEnv = {} } =
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    group.start('api', 'node', ['dist/main.js'], { cwd: path.join(repoRoot, 'apps/api'), env });
-    group.start('worker', 'node', ['dist/main.js'], { cwd: path.join(repoRoot, 'apps/worker'), env });
+    group.start('api', 'node', [...nodeArgs, 'dist/main.js'], { cwd: path.join(repoRoot, 'apps/api'), env });
+    group.start('worker', 'node', [...nodeArgs, 'dist/main.js'], { cwd: path.join(repoRoot, 'apps/worker'), env });
     await waitForHttp(`${apiUrl}/readyz`, { what: 'the API', timeoutMs: 60_000 });
     const admin = await issuePersonalToken(apiUrl, { email: env.MODELGATE_ADMIN_EMAIL, password: env.MODELGATE_ADMIN_PASSWORD, name: 'test stack' });
     return { env, apiUrl, group, stop, adminEmail: env.MODELGATE_ADMIN_EMAIL, adminPassword: env.MODELGATE_ADMIN_PASSWORD, adminToken: admin.secret };
