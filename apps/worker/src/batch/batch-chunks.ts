@@ -55,13 +55,13 @@ export class BatchChunks {
     if (!plan) return { skipped: 'the endpoint was deleted' };
 
     const rows = await readChunkRows(plan.filePath, plan.format, data);
-    const results: BatchChunkRowResult[] = new Array(rows.length);
+    const results: BatchChunkRowResult[] = new Array(rows.count);
     // Each row's key is its place in the job: an endpoint's routing picks the same version for it
     // however often its chunk runs.
     const keyOf = (index: number) => `${data.batchJobId}:${data.firstRow + index}`;
     const resultOf = (index: number, versionId: string | null, outputsJson: string | null, error: string | null): BatchChunkRowResult => ({
       row: data.firstRow + index,
-      line: rows[index]!.line,
+      line: rows.lineOf(index),
       versionId,
       outputsJson,
       error,
@@ -69,7 +69,7 @@ export class BatchChunks {
 
     // Rows in the common layout go column-wise into batched tensors; the rest (and any the tensor
     // path hands back) are read and scored one by one.
-    let oneByOne: number[] = rows.map((_, index) => index);
+    let oneByOne: number[] = Array.from({ length: rows.count }, (_, index) => index);
     if (plan.tensors) {
       const read = plan.tensors.read(rows);
       const scores = await this.scorer.scoreTensors(plan.target, { inputs: read.inputs, count: read.rows.length, keyOf: (position) => keyOf(read.rows[position]!) });
@@ -84,7 +84,7 @@ export class BatchChunks {
 
     const toScore: { index: number; inputs: Record<string, unknown> }[] = [];
     for (const index of oneByOne) {
-      const row = rows[index]!;
+      const row = rows.row(index);
       const inputs = 'error' in row ? { ok: false as const, error: row.error } : 'fields' in row ? plan.reader.fromCsv(plan.header!, row.fields) : plan.reader.fromJson(row.object);
       if (inputs.ok) toScore.push({ index, inputs: inputs.inputs });
       else results[index] = resultOf(index, null, null, inputs.error);

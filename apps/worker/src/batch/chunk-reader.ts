@@ -5,6 +5,22 @@ import { parse as parseCsv } from 'csv-parse/sync';
 /** One row of a chunk: its file line, and its fields (CSV), its object (JSONL) or why it is unreadable. */
 export type ChunkRow = { line: number } & ({ fields: string[] } | { object: Record<string, unknown> } | { error: string });
 
+/** A chunk's rows, in order: each row's file line, and the row itself built when asked for. */
+export interface ChunkRows {
+  readonly count: number;
+  lineOf(index: number): number;
+  row(index: number): ChunkRow;
+  /** Set for CSV without quotes: each record's bytes, which CsvTensorReader reads numbers from without building its fields. */
+  readonly unquoted?: UnquotedRecords;
+}
+
+/** The records of an unquoted CSV chunk: record `index` is bytes [starts[index], ends[index]) (no line break). */
+export interface UnquotedRecords {
+  bytes: Buffer;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
 type ChunkBounds = Pick<BatchChunkJobData, 'byteStart' | 'byteEnd' | 'firstLine' | 'rowCount'>;
 
 /**
@@ -12,15 +28,19 @@ type ChunkBounds = Pick<BatchChunkJobData, 'byteStart' | 'byteEnd' | 'firstLine'
  * counted the rows), so a worker never reads more of the file than the rows it scores, and each
  * row's file line is known.
  */
-export async function readChunkRows(filePath: string, format: BatchFileFormat, chunk: ChunkBounds): Promise<ChunkRow[]> {
+export async function readChunkRows(filePath: string, format: BatchFileFormat, chunk: ChunkBounds): Promise<ChunkRows> {
   const bytes = await readRange(filePath, chunk.byteStart, chunk.byteEnd);
-  const rows = format === 'csv' ? csvRows(bytes, chunk.firstLine) : jsonlRows(bytes, chunk.firstLine, chunk.byteStart === 0);
-  if (rows.length !== chunk.rowCount) {
+  const rows = format === 'csv' ? (unquotedCsvRows(bytes, chunk.firstLine) ?? listed(csvRows(bytes, chunk.firstLine))) : listed(jsonlRows(bytes, chunk.firstLine, chunk.byteStart === 0));
+  if (rows.count !== chunk.rowCount) {
     throw new Error(
-      `bytes ${chunk.byteStart}–${chunk.byteEnd} of ${filePath} hold ${rows.length} rows where ${chunk.rowCount} were counted at upload: the stored file changed`,
+      `bytes ${chunk.byteStart}–${chunk.byteEnd} of ${filePath} hold ${rows.count} rows where ${chunk.rowCount} were counted at upload: the stored file changed`,
     );
   }
   return rows;
+}
+
+function listed(rows: ChunkRow[]): ChunkRows {
+  return { count: rows.length, lineOf: (index) => rows[index]!.line, row: (index) => rows[index]! };
 }
 
 /** The CSV header: column name → position. */
@@ -57,8 +77,6 @@ interface CsvInfo {
  * ended, past the blank lines skipped in between (a quoted field may span lines).
  */
 function csvRows(bytes: Buffer, firstLine: number): ChunkRow[] {
-  const unquoted = bytes.indexOf(QUOTE) === -1 ? unquotedCsvRows(bytes, firstLine) : null;
-  if (unquoted) return unquoted;
   const records = parseCsv(bytes, { ...BATCH_CSV_DIALECT, record_delimiter: [...BATCH_CSV_DIALECT.record_delimiter], info: true }) as unknown as { record: string[]; info: CsvInfo }[];
   let previousEnd = 0;
   let previousBlank = 0;
@@ -71,29 +89,51 @@ function csvRows(bytes: Buffer, firstLine: number): ChunkRow[] {
 }
 
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 const QUOTE = 0x22;
 const BOM = '\ufeff';
 
 /**
  * A chunk without a single quote character (most machine-written CSV) cannot hold a quoted field,
  * a field spanning lines or an escaped delimiter, so its records are its non-empty lines and its
- * fields what lies between commas: split natively, several times faster than csv-parse, with the
- * same records, fields and lines csv-parse gives (a unit test compares the two). Null for a chunk
- * with a lone \r: csv-parse keeps it in the field but counts it as a line break, as the upload's
- * line numbers do, so such a chunk is left to csv-parse. A chunk never starts at the file's first
- * byte (the header comes first), so there is no BOM to drop.
+ * fields what lies between commas: found with indexOf, and a record's fields are only built when
+ * asked for (CsvTensorReader reads the numbers straight from the bytes). The records, fields and
+ * lines are those csv-parse gives (a unit test compares the two). Null for a chunk with a quote or
+ * a lone \r (csv-parse keeps it in the field but counts it as a line break, as the upload's line
+ * numbers do): such a chunk is left to csv-parse. A chunk never starts at the file's first byte
+ * (the header comes first), so there is no BOM to drop.
  */
-function unquotedCsvRows(bytes: Buffer, firstLine: number): ChunkRow[] | null {
-  const lines = bytes.toString('utf8').split('\n');
-  const rows: ChunkRow[] = [];
-  for (let index = 0; index < lines.length; index++) {
-    let text = lines[index]!;
-    // \r\n ends a record as \n does.
-    if (index < lines.length - 1 && text.endsWith('\r')) text = text.slice(0, -1);
-    if (text.includes('\r')) return null;
-    if (text !== '') rows.push({ line: firstLine + index, fields: text.split(',') });
+function unquotedCsvRows(bytes: Buffer, firstLine: number): ChunkRows | null {
+  if (bytes.indexOf(QUOTE) !== -1) return null;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const lines: number[] = [];
+  let line = firstLine;
+  let nextCarriageReturn = bytes.indexOf(CARRIAGE_RETURN);
+  for (let start = 0; start < bytes.length; line++) {
+    const newline = bytes.indexOf(NEWLINE, start);
+    const next = newline === -1 ? bytes.length : newline + 1;
+    // \r\n ends a record as \n does; any other \r (the chunk's last byte included) sends the chunk to csv-parse.
+    let end = newline === -1 ? bytes.length : newline;
+    if (nextCarriageReturn !== -1 && nextCarriageReturn < next) {
+      if (newline === -1 || nextCarriageReturn !== newline - 1) return null;
+      end = newline - 1;
+      nextCarriageReturn = bytes.indexOf(CARRIAGE_RETURN, next);
+    }
+    if (end > start) {
+      starts.push(start);
+      ends.push(end);
+      lines.push(line);
+    }
+    start = next;
   }
-  return rows;
+  const records: UnquotedRecords = { bytes, starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+  return {
+    count: lines.length,
+    lineOf: (index) => lines[index]!,
+    row: (index) => ({ line: lines[index]!, fields: bytes.toString('utf8', records.starts[index], records.ends[index]).split(',') }),
+    unquoted: records,
+  };
 }
 
 function jsonlRows(bytes: Buffer, firstLine: number, atFileStart: boolean): ChunkRow[] {

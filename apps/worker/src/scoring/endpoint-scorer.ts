@@ -40,6 +40,8 @@ interface TargetVersion {
 
 /** Rows per model run: a chunk of thousands runs as several batches, not one huge tensor. */
 const ROWS_PER_RUN_DEFAULT = 64;
+/** Versions whose facts a process keeps (oldest read first out). */
+const VERSIONS_KEPT = 256;
 
 /**
  * Scores rows outside the request path (records, batch files, stream messages) with the same
@@ -50,6 +52,8 @@ const ROWS_PER_RUN_DEFAULT = 64;
  */
 @Injectable()
 export class EndpointScorer {
+  private readonly versionFacts = new Map<string, Omit<TargetVersion, 'weight'>>();
+
   constructor(
     private readonly infrastructure: WorkerInfrastructure,
     private readonly sessions: ModelSessions,
@@ -130,26 +134,47 @@ export class EndpointScorer {
 
   /** The versions a target scores with, and how many rows go into one run. */
   private async resolve(target: ScoringTarget): Promise<{ versions: TargetVersion[]; rowsPerRun: number }> {
-    const db = this.infrastructure.db;
     if ('versionId' in target) {
-      const version = await db.modelVersion.findUnique({ where: { id: target.versionId }, include: { model: { select: { name: true } } } });
-      if (!version) throw new Error(`model version ${target.versionId} no longer exists`);
-      return {
-        versions: [{ versionId: version.id, model: version.model.name, version: version.version, weight: 100, signature: version.signature as unknown as Signature }],
-        rowsPerRun: ROWS_PER_RUN_DEFAULT,
-      };
+      const [version] = await this.versionsById([target.versionId]);
+      return { versions: [{ ...version!, weight: 100 }], rowsPerRun: ROWS_PER_RUN_DEFAULT };
     }
-    const endpoint = await db.endpoint.findUnique({ where: { name: target.endpoint }, include: { activeRevision: true } });
+    // Asked for every chunk a worker scores (routing as it stands then), so one query through pg.
+    const { rows } = await this.infrastructure.pool.query<{ config: unknown; routes: StoredRoute[] | null }>(
+      'SELECT e.config, r.routes FROM endpoints e LEFT JOIN revisions r ON r.id = e.active_revision_id WHERE e.name = $1',
+      [target.endpoint],
+    );
+    const endpoint = rows[0];
     if (!endpoint) throw new Error(`endpoint "${target.endpoint}" does not exist`);
-    if (!endpoint.activeRevision) throw new Error(`endpoint "${target.endpoint}" has no deployed version`);
-    const routes = (endpoint.activeRevision.routes as unknown as StoredRoute[]).filter((route) => route.weight > 0);
-    const rows = await db.modelVersion.findMany({ where: { id: { in: routes.map((route) => route.versionId) } }, include: { model: { select: { name: true } } } });
-    const versions = routes.map((route) => {
-      const version = rows.find((row) => row.id === route.versionId);
-      if (!version) throw new Error(`endpoint "${target.endpoint}" routes to a version that no longer exists`);
-      return { versionId: version.id, model: version.model.name, version: version.version, weight: route.weight, signature: version.signature as unknown as Signature };
+    if (!endpoint.routes) throw new Error(`endpoint "${target.endpoint}" has no deployed version`);
+    const routes = endpoint.routes.filter((route) => route.weight > 0);
+    const versions = await this.versionsById(routes.map((route) => route.versionId), `endpoint "${target.endpoint}" routes to a version that no longer exists`);
+    return {
+      versions: routes.map((route, index) => ({ ...versions[index]!, weight: route.weight })),
+      rowsPerRun: EndpointConfig.parse(endpoint.config).batching.maxBatchSize,
+    };
+  }
+
+  /**
+   * Model name, version number and signature of each version, in order. A version never changes
+   * once uploaded, so each is read once per process.
+   */
+  private async versionsById(ids: string[], missing?: string): Promise<Omit<TargetVersion, 'weight'>[]> {
+    const unknown = ids.filter((id) => !this.versionFacts.has(id));
+    if (unknown.length > 0) {
+      const { rows } = await this.infrastructure.pool.query<{ id: string; version: number; signature: Signature; model: string }>(
+        'SELECT v.id::text, v.version, v.signature, m.name AS model FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ANY($1::uuid[])',
+        [unknown],
+      );
+      for (const row of rows) {
+        if (this.versionFacts.size >= VERSIONS_KEPT) this.versionFacts.delete(this.versionFacts.keys().next().value!);
+        this.versionFacts.set(row.id, { versionId: row.id, model: row.model, version: row.version, signature: row.signature });
+      }
+    }
+    return ids.map((id) => {
+      const facts = this.versionFacts.get(id);
+      if (!facts) throw new Error(missing ?? `model version ${id} no longer exists`);
+      return facts;
     });
-    return { versions, rowsPerRun: EndpointConfig.parse(endpoint.config).batching.maxBatchSize };
   }
 }
 
