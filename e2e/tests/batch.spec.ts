@@ -176,6 +176,8 @@ test('bad rows fail alone and are listed with their line; a malformed file is re
   await expect(row.getByRole('progressbar', { name: 'Rows done, bad-rows.csv' })).toHaveAttribute('aria-valuenow', '100', { timeout: 30_000 });
   await expect(row).toContainText('2 failed');
   await row.getByRole('link', { name: 'bad-rows.csv', exact: true }).click();
+  // The chunk size was left empty: the API chose one for a file this small.
+  await expect(page.getByText('1,000 rows each')).toBeVisible();
   const failures = page.getByRole('table', { name: 'Failed rows' });
   await expect(failures.getByRole('row')).toHaveCount(3);
   await expect(failures.getByRole('row').nth(1)).toContainText('3');

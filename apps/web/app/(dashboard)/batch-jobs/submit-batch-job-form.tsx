@@ -25,7 +25,6 @@ const CHUNK_SIZE = BatchJobSpec.shape.chunkSize.unwrap();
 const CHUNK_MIN = CHUNK_SIZE.minValue ?? 1;
 const CHUNK_MAX = CHUNK_SIZE.maxValue ?? Number.MAX_SAFE_INTEGER;
 const DEFAULTS = BatchJobSpec.parse({ endpoint: 'defaults' });
-const DEFAULT_CHUNK_SIZE = DEFAULTS.chunkSize;
 const DEFAULT_ERROR_BUDGET_PERCENT = Number((DEFAULTS.errorBudget * 100).toFixed(4));
 
 const FILE_FORMATS = /\.(csv|jsonl|ndjson)$/i;
@@ -52,7 +51,8 @@ export function SubmitBatchJobForm({ endpoints, models }: SubmitBatchJobFormProp
   const [version, setVersion] = useState('');
   const [mappingText, setMappingText] = useState('');
   const [format, setFormat] = useState<FormatChoice>('auto');
-  const [chunkSize, setChunkSize] = useState(String(DEFAULT_CHUNK_SIZE));
+  // Empty: the API chooses the chunk size once it has counted the file.
+  const [chunkSize, setChunkSize] = useState('');
   const [errorBudget, setErrorBudget] = useState(String(DEFAULT_ERROR_BUDGET_PERCENT));
   const [errors, setErrors] = useState<FieldErrors>({});
   const form = useRef<HTMLFormElement>(null);
@@ -99,9 +99,9 @@ export function SubmitBatchJobForm({ endpoints, models }: SubmitBatchJobFormProp
       version: targetKind === 'pinned' && model !== '' && version === '' ? 'Choose a version of the model (ready, not archived)' : undefined,
       mapping: mapping.error,
       chunkSize:
-        /^\d+$/.test(chunkSize.trim()) && chunk >= CHUNK_MIN && chunk <= CHUNK_MAX
+        chunkSize.trim() === '' || (/^\d+$/.test(chunkSize.trim()) && chunk >= CHUNK_MIN && chunk <= CHUNK_MAX)
           ? undefined
-          : `A whole number of rows from ${formatCount(CHUNK_MIN)} to ${formatCount(CHUNK_MAX)}`,
+          : `A whole number of rows from ${formatCount(CHUNK_MIN)} to ${formatCount(CHUNK_MAX)}, or empty to let Modelgate choose`,
       errorBudget: errorBudget.trim() !== '' && Number.isFinite(budgetPercent) && budgetPercent >= 0 && budgetPercent <= 100 ? undefined : 'A percent from 0 to 100',
     };
     setErrors(found);
@@ -116,7 +116,7 @@ export function SubmitBatchJobForm({ endpoints, models }: SubmitBatchJobFormProp
       ...(targetKind === 'endpoint' ? { endpoint } : { model, version: Number(version) }),
       ...(format === 'auto' ? {} : { format }),
       ...(mapping.mapping ? { mapping: mapping.mapping } : {}),
-      chunkSize: chunk,
+      ...(chunkSize.trim() === '' ? {} : { chunkSize: chunk }),
       // A percent on screen, a share in the API; rounded so 0.1 % stays 0.001, not 0.0010000000000000002.
       errorBudget: Number((budgetPercent / 100).toFixed(6)),
     };
@@ -248,13 +248,14 @@ export function SubmitBatchJobForm({ endpoints, models }: SubmitBatchJobFormProp
         </Field>
 
         <div className="grid gap-5 sm:grid-cols-3">
-          <Field id="batch-chunkSize" label="Chunk size (rows)" error={errors.chunkSize} hint="Rows per worker job; chunks run in parallel.">
+          <Field id="batch-chunkSize" label="Chunk size (rows)" error={errors.chunkSize} hint="Rows per worker job; chunks run in parallel. Empty: chosen for the file (1,000 to 10,000).">
             <input
               id="batch-chunkSize"
               type="number"
               inputMode="numeric"
               min={CHUNK_MIN}
               max={CHUNK_MAX}
+              placeholder="automatic"
               value={chunkSize}
               onChange={(event) => setChunkSize(event.target.value)}
               className={inputClasses(Boolean(errors.chunkSize), 'tabular-nums')}
