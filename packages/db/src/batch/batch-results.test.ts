@@ -209,6 +209,24 @@ describe('writeBatchChunkResults', () => {
     expect(await writeBatchChunkResults(pool, id, results)).toMatchObject({ status: 'succeeded', rowsDone: rows, written: rows });
     expect(await db.batchResult.count({ where: { jobId: id } })).toBe(rows);
   });
+
+  it('writes a row larger than a COPY write, in one piece of its own, between ordinary rows', async () => {
+    const id = await runningJob(3);
+    const huge = 'é'.repeat(700_000); // 1.4 MB of UTF-8, more than a piece
+    expect(await writeBatchChunkResults(pool, id, [scored(0), scored(1, { text: huge }), failed(2, `too long: ${huge}`)])).toMatchObject({ written: 3 });
+    const stored = await db.batchResult.findMany({ where: { jobId: id }, orderBy: { row: 'asc' } });
+    expect(stored.map((row) => [row.row, (row.outputs as { text?: string } | null)?.text?.length, row.error?.length])).toEqual([
+      [0, undefined, undefined],
+      [1, huge.length, undefined],
+      [2, undefined, huge.length + 10],
+    ]);
+  });
+
+  it('stores a reason holding a NUL character (PostgreSQL text cannot) with U+FFFD in its place', async () => {
+    const id = await runningJob(1);
+    await writeBatchChunkResults(pool, id, [failed(0, 'cell "a\0b" is not a number')]);
+    expect((await db.batchResult.findFirstOrThrow({ where: { jobId: id } })).error).toBe('cell "a\ufffdb" is not a number');
+  });
 });
 
 // Every character COPY's text format, CSV or JSON treat specially, and some that are merely not ASCII.

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 import type { PgPool } from '../postgres/database.js';
+import { binaryCopyPieces } from './binary-copy-rows.js';
 import { isPgError } from '../postgres/databases.js';
 
 /** One row's outcome, as a chunk's scorer hands it over. */
@@ -37,8 +38,8 @@ export interface BatchJobTally {
 
 const UNIQUE_VIOLATION = '23505';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** COPY data is sent in strings of about this many characters: large enough that a row costs no write of its own. */
-const COPY_PIECE_CHARS = 1 << 20;
+/** COPY data is sent in pieces of about this many bytes: large enough that a row costs no write of its own. */
+const COPY_PIECE_BYTES = 1 << 20;
 
 /**
  * Adds the rows of `counted` (done, failed) to job $1 and finishes the job (succeeded) when they
@@ -103,9 +104,9 @@ export async function writeBatchChunkResults(pool: PgPool, batchJobId: string, r
   return insertMissingRows(pool, batchJobId, results);
 }
 
-/** The chunk's rows through COPY … FROM STDIN in text format, a megabyte a write. */
+/** The chunk's rows through COPY … FROM STDIN in binary format, a megabyte a write. */
 async function copyChunkRows(client: pg.PoolClient, batchJobId: string, results: readonly BatchChunkRowResult[]): Promise<void> {
-  const copy = client.query(copyFrom(`COPY batch_results (job_id, "row", line, version_id, outputs, error) FROM STDIN`));
+  const copy = client.query(copyFrom(`COPY batch_results (job_id, "row", line, version_id, outputs, error) FROM STDIN (FORMAT binary)`));
   let settled = false;
   const copied = new Promise<void>((resolve, reject) => {
     copy.once('finish', resolve);
@@ -114,7 +115,7 @@ async function copyChunkRows(client: pg.PoolClient, batchJobId: string, results:
   // Failures are taken from `copied` below; a write waiting when COPY fails must not be unhandled.
   copied.catch(() => {});
   try {
-    for (const piece of copyTextPieces(batchJobId, results)) {
+    for (const piece of binaryCopyPieces(batchJobId, results, COPY_PIECE_BYTES)) {
       // One write at a time, each sent before the next: the stream must hold nothing unsent when
       // COPY fails, or it would go on writing to a connection that has moved on.
       await Promise.race([new Promise<void>((resolve) => copy.write(piece, () => resolve())), copied]);
@@ -127,32 +128,6 @@ async function copyChunkRows(client: pg.PoolClient, batchJobId: string, results:
     if (!settled) copy.destroy(error as Error);
     throw error;
   }
-}
-
-function* copyTextPieces(batchJobId: string, results: readonly BatchChunkRowResult[]): Generator<string> {
-  const jobColumn = `${batchJobId}\t`;
-  let piece = '';
-  for (const result of results) {
-    piece += `${jobColumn}${result.row}\t${result.line}\t${copyText(result.versionId)}\t${copyText(result.outputsJson)}\t${copyText(result.error)}\n`;
-    if (piece.length >= COPY_PIECE_CHARS) {
-      yield piece;
-      piece = '';
-    }
-  }
-  if (piece.length > 0) yield piece;
-}
-
-const COPY_TEXT_SPECIAL = /[\\\t\n\r]/;
-const COPY_TEXT_SPECIALS = /[\\\t\n\r]/g;
-const COPY_TEXT_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/**
- * A value in COPY's text format: backslash, tab (the delimiter), newline and carriage return
- * escaped with a backslash, `\N` for null. Every other character stands for itself.
- */
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  return COPY_TEXT_SPECIAL.test(value) ? value.replace(COPY_TEXT_SPECIALS, (special) => COPY_TEXT_ESCAPES[special]!) : value;
 }
 
 /**
