@@ -78,7 +78,7 @@ export class BatchChunks {
         const index = read.rows[position]!;
         const score = scores[position];
         if (score === undefined) oneByOne.push(index);
-        else results[index] = score.ok ? resultOf(index, score.versionId, score.outputsJson, null) : resultOf(index, score.versionId ?? null, null, score.error);
+        else results[index] = resultOf(index, score.versionId, score.outputsJson, null);
       }
     }
 
@@ -89,10 +89,13 @@ export class BatchChunks {
       if (inputs.ok) toScore.push({ index, inputs: inputs.inputs });
       else results[index] = resultOf(index, null, null, inputs.error);
     }
-    const scores = await this.scorer.score(
-      plan.target,
-      toScore.map(({ index, inputs }) => ({ key: keyOf(index), inputs })),
-    );
+    const scores =
+      toScore.length === 0
+        ? []
+        : await this.scorer.score(
+            plan.target,
+            toScore.map(({ index, inputs }) => ({ key: keyOf(index), inputs })),
+          );
     scores.forEach((score, position) => {
       const { index } = toScore[position]!;
       results[index] = score.ok

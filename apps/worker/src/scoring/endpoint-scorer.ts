@@ -27,8 +27,11 @@ export interface TensorBatch {
   keyOf: (index: number) => string;
 }
 
-/** A row of a TensorBatch: its outputs as JSON text (as `JSON.stringify` writes the outputs object), or why it failed. */
-export type TensorRowScore = { ok: true; versionId: string; outputsJson: string } | { ok: false; versionId?: string; error: string };
+/** A scored row of a TensorBatch: its outputs as JSON text (as `JSON.stringify` writes the outputs object). */
+export interface TensorRowScore {
+  versionId: string;
+  outputsJson: string;
+}
 
 interface TargetVersion {
   versionId: string;
@@ -125,7 +128,7 @@ export class EndpointScorer {
         }
         if (!outputs.canSplit(result, end - start)) continue;
         for (let run = 0; run < end - start; run++) {
-          scores[rows === null ? start + run : rows[start + run]!] = { ok: true, versionId: version.versionId, outputsJson: outputs.rowJson(result, run) };
+          scores[rows === null ? start + run : rows[start + run]!] = { versionId: version.versionId, outputsJson: outputs.rowJson(result, run) };
         }
       }
     }
