@@ -9,7 +9,7 @@ export * from './generated/prisma/client.js';
 export type Db = PrismaClient;
 
 export { createDatabase, createPrismaClient, type CreateDatabaseOptions, type Database, type PgPool } from './postgres/database.js';
-export { readBatchJobStatus, streamBatchResults, writeBatchChunkResults, type BatchChunkRowResult, type BatchJobTally, type StreamBatchResultsOptions } from './batch/batch-results.js';
+export { failJob, failJobOverBudget, readBatchJobStatus, streamBatchResults, writeBatchChunkResults, type BatchChunkRowResult, type BatchJobTally, type StreamBatchResultsOptions } from './batch/batch-results.js';
 export { hashPassword, verifyPassword } from './users/passwords.js';
 export { createAdmin, type CreateAdminResult } from './users/create-admin.js';
 export { redactDatabaseUrl } from './postgres/database-url.js';

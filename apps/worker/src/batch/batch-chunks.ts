@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { BatchChunkJobData, BatchMapping, BatchFileFormat, primaryOf, type Signature } from '@modelgate/contracts';
-import { readBatchJobStatus, writeBatchChunkResults, type BatchChunkRowResult, type StoredRoute } from '@modelgate/db';
+import { failJob, failJobOverBudget, readBatchJobStatus, writeBatchChunkResults, type BatchChunkRowResult, type StoredRoute } from '@modelgate/db';
 import { EndpointScorer, type ScoringTarget } from '../scoring/endpoint-scorer.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 import { readChunkRows, readCsvHeader } from './chunk-reader.js';
-import { failJob, failJobOverBudget } from './chunk-results.js';
 import { CsvTensorReader } from './csv-tensor-reader.js';
 import { RowInputReader } from './row-inputs.js';
 

@@ -11,7 +11,7 @@ import {
 } from '@modelgate/contracts';
 import { type Job, type JobsOptions, type Queue, WaitingChildrenError } from 'bullmq';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
-import { failJob, failJobOverBudget } from './chunk-results.js';
+import { failJob, failJobOverBudget } from '@modelgate/db';
 
 /** Chunk jobs added to the queue per round trip (and read from the chunk index per read). */
 const CHUNKS_PER_PAGE = 500;

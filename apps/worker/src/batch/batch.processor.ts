@@ -6,7 +6,7 @@ import type { QueueProcessorRegistration } from '../queues/queue-catalogue.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 import { BatchChunks, type ChunkOutcome } from './batch-chunks.js';
 import { BatchParent } from './batch-parent.js';
-import { failJob } from './chunk-results.js';
+import { failJob } from '@modelgate/db';
 
 /**
  * A chunk whose worker died is handed to another worker at most this many times; beyond that

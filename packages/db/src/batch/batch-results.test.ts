@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createDatabase, type Database, type Db, type PgPool } from '../index.js';
 import { createTestDatabase, type TestDatabase } from '../testing/index.js';
-import { readBatchJobStatus, streamBatchResults, writeBatchChunkResults, type BatchChunkRowResult } from './batch-results.js';
+import { failJob, failJobOverBudget, readBatchJobStatus, streamBatchResults, writeBatchChunkResults, type BatchChunkRowResult } from './batch-results.js';
 
 /** Batch results through COPY on real PostgreSQL: exactly-once writes, escaping, both download formats, connections given back. */
 let testDatabase: TestDatabase;
@@ -147,11 +147,25 @@ describe('writeBatchChunkResults', () => {
     expect(await writeBatchChunkResults(pool, id, [scored(2), scored(3)])).toEqual({ status: 'succeeded', totalRows: 4, rowsDone: 4, rowsFailed: 1, written: 2, allowedFailures: 1 });
   });
 
+  it('does not succeed a job whose failures exceed its budget; failJobOverBudget fails it once, saying so', async () => {
+    const id = await runningJob(4, { errorBudget: 0.25 });
+    await writeBatchChunkResults(pool, id, [failed(0), scored(1)]);
+    const last = await writeBatchChunkResults(pool, id, [failed(2), scored(3)]);
+    expect(last).toMatchObject({ status: 'running', rowsDone: 4, rowsFailed: 2, allowedFailures: 1 });
+    expect(await failJobOverBudget(db, id)).toBe(true);
+    expect(await failJobOverBudget(db, id)).toBe(false);
+    const job = await db.batchJob.findUniqueOrThrow({ where: { id } });
+    expect(job.status).toBe('failed');
+    expect(job.error).toBe('2 of 4 rows failed; the error budget of 25 % allows 1. Each failed row and its reason is listed under /failures');
+  });
+
   it('keeps counting rows into a cancelled job without changing its status', async () => {
     const id = await runningJob(2);
     await db.batchJob.update({ where: { id }, data: { status: 'cancelled' } });
     expect(await writeBatchChunkResults(pool, id, [scored(0), scored(1)])).toMatchObject({ status: 'cancelled', rowsDone: 2, written: 2 });
     expect((await db.batchJob.findUniqueOrThrow({ where: { id } })).finishedAt).toBeNull();
+    // Nor does failing it change what was decided.
+    expect(await failJob(db, id, 'too late')).toBe(false);
   });
 
   it("reads a job's status, null once it is gone", async () => {
