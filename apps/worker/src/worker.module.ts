@@ -8,6 +8,7 @@ import { ModelSessions } from './inference/model-sessions.js';
 import { BatchChunks } from './batch/batch-chunks.js';
 import { BatchParent } from './batch/batch-parent.js';
 import { BatchProcessor } from './batch/batch.processor.js';
+import { BatchRecovery } from './batch/batch-recovery.js';
 import { assertEveryQueueHasProcessor } from './queues/queue-catalogue.js';
 import { RecordsRun } from './records/records-run.js';
 import { RecordsScoringProcessor } from './records/records-scoring.processor.js';
@@ -53,6 +54,7 @@ export class WorkerModule {
         BatchParent,
         BatchChunks,
         BatchProcessor,
+        BatchRecovery,
         QueueCatalogueCheck,
       ],
       exports: [InferenceQueueHost],

@@ -148,6 +148,18 @@ export const BatchParentJobData = z.object({
 export type BatchParentJobData = z.infer<typeof BatchParentJobData>;
 
 export const BATCH_PARENT_JOB = 'batch';
+
+/**
+ * How a batch job's parent job is queued (its BullMQ job id is the batch job's id): by the API on
+ * submit, and by a worker that finds a running job's parent gone from Redis and queues it again.
+ */
+export const BATCH_PARENT_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: true,
+  /** Failed parent jobs are kept a week, to be looked at. */
+  removeOnFail: { age: 7 * 86_400 },
+} as const;
 export const BATCH_CHUNK_JOB = 'chunk';
 
 /**

@@ -8,6 +8,7 @@ import {
   automaticChunkSize,
   BATCH_INDEX_STRIDE,
   BATCH_PARENT_JOB,
+  BATCH_PARENT_JOB_OPTIONS,
   BatchFailuresQuery,
   BatchJobListQuery,
   BatchJobSpec,
@@ -51,8 +52,6 @@ interface SubmitPlan extends BatchUploadPlan {
   target: ResolvedTarget;
 }
 
-const PARENT_ATTEMPTS = 3;
-const KEEP_FAILED_SECONDS = 7 * 86_400;
 
 @Injectable()
 export class BatchService implements OnApplicationShutdown {
@@ -126,13 +125,7 @@ export class BatchService implements OnApplicationShutdown {
     }
     try {
       const data: BatchParentJobData = { schema: 1, batchJobId: id };
-      await this.queue.add(BATCH_PARENT_JOB, data, {
-        jobId: id,
-        attempts: PARENT_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: true,
-        removeOnFail: { age: KEEP_FAILED_SECONDS },
-      });
+      await this.queue.add(BATCH_PARENT_JOB, data, { ...BATCH_PARENT_JOB_OPTIONS, jobId: id });
     } catch (error) {
       // The job exists (and is audited) but nothing will run it: it ends as failed, saying why.
       const reason = `the job could not be queued (Redis): ${(error as Error).message}`;

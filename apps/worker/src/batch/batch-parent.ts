@@ -9,9 +9,9 @@ import {
   decodeChunkIndexEntry,
   type BatchChunkJobData,
 } from '@modelgate/contracts';
+import { failJob, failJobOverBudget } from '@modelgate/db';
 import { type Job, type JobsOptions, type Queue, WaitingChildrenError } from 'bullmq';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
-import { failJob, failJobOverBudget } from '@modelgate/db';
 
 /** Chunk jobs added to the queue per round trip (and read from the chunk index per read). */
 const CHUNKS_PER_PAGE = 500;
@@ -109,6 +109,14 @@ export class BatchParent {
       await index.close();
     }
     return queued;
+  }
+
+  /** The parent job failed for good: the batch job ends as failed with the reason, and its stored file is removed. */
+  async abandon(batchJobId: string, reason: string): Promise<void> {
+    const db = this.infrastructure.db;
+    await failJob(db, batchJobId, reason);
+    const batch = await db.batchJob.findUnique({ where: { id: batchJobId }, select: { filePath: true } });
+    if (batch) await fs.rm(path.join(this.infrastructure.config.MODELGATE_DATA_DIR, path.dirname(batch.filePath)), { recursive: true, force: true });
   }
 
   /** Every chunk is done (or failed for good): the job ends, nothing is left unaccounted for. */

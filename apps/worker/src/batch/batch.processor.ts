@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { BATCH_CHUNK_JOB, BATCH_PARENT_JOB, BatchChunkJobData, QueueFamily } from '@modelgate/contracts';
+import { failJob } from '@modelgate/db';
 import { type Job, Queue, WaitingChildrenError, Worker } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config.js';
 import type { QueueProcessorRegistration } from '../queues/queue-catalogue.js';
 import { WorkerInfrastructure } from '../worker-infrastructure.js';
 import { BatchChunks, type ChunkOutcome } from './batch-chunks.js';
 import { BatchParent } from './batch-parent.js';
-import { failJob } from '@modelgate/db';
 
 /**
  * A chunk whose worker died is handed to another worker at most this many times; beyond that
@@ -65,8 +65,13 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
       if (job.attemptsMade + 1 >= attempts) {
         // The last attempt: stop the whole job now, so no other chunk is scored in vain.
         const batchJobId = (job.data as { batchJobId?: string }).batchJobId;
-        const what = job.name === BATCH_CHUNK_JOB ? `chunk ${(job.data as BatchChunkJobData).chunk} failed after ${attempts} attempts` : 'the batch job could not be run';
-        if (batchJobId) await failJob(this.infrastructure.db, batchJobId, `${what}: ${message}`).catch(() => undefined);
+        if (batchJobId && job.name === BATCH_CHUNK_JOB) {
+          // Its parent wakes up (the chunk is an ignored failure), ends the job and removes its file.
+          await failJob(this.infrastructure.db, batchJobId, `chunk ${(job.data as BatchChunkJobData).chunk} failed after ${attempts} attempts: ${message}`).catch(() => undefined);
+        } else if (batchJobId) {
+          // No parent will finish this job: it ends here, and its file goes.
+          await this.parent.abandon(batchJobId, `the batch job could not be run: ${message}`).catch(() => undefined);
+        }
       }
       this.logger.warn(`${QueueFamily.batch} job ${job.id} (${job.name}) attempt ${job.attemptsMade + 1} of ${attempts} failed: ${message}`);
       throw error;

@@ -23,6 +23,8 @@ export const WorkerEnv = z.object({
   MODELGATE_BATCH_LOCK_MS: integerFromEnv(500, 3_600_000).default(30_000),
   /** How often workers look for batch chunks whose worker died (BullMQ stalled-job check). */
   MODELGATE_BATCH_STALLED_CHECK_MS: integerFromEnv(100, 3_600_000).default(30_000),
+  /** How often workers look for batch jobs whose queue job Redis lost, to queue them again. */
+  MODELGATE_BATCH_RECOVERY_MS: integerFromEnv(100, 3_600_000).default(60_000),
   /** Most messages one stream consumer reads (XREADGROUP COUNT) and scores as one micro-batch. */
   MODELGATE_STREAM_READ_COUNT: integerFromEnv(1, 10_000).default(100),
   /** How long a stream read waits for messages (XREADGROUP BLOCK) before looking again. */
