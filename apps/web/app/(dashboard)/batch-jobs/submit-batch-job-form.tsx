@@ -3,10 +3,10 @@
 import { type BatchFileFormat, type BatchJob, BatchJobSpec, type ModelDetail } from '@modelgate/contracts';
 import Link from 'next/link';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { buttonClasses } from '@/components/button';
 import { FileDropZone } from '@/components/file-drop-zone';
 import { Field, fieldAria, inputClasses } from '@/components/form-field';
 import { ProblemAlert } from '@/components/problem-alert';
+import { UploadActions } from '@/components/upload-actions';
 import { UploadProgress } from '@/components/upload-progress';
 import { useMultipartUpload } from '@/components/use-multipart-upload';
 import { callApi, PROXY_BASE } from '@/lib/browser-api';
@@ -286,21 +286,7 @@ export function SubmitBatchJobForm({ endpoints, models }: SubmitBatchJobFormProp
         </div>
       </fieldset>
 
-      <div className="flex flex-wrap items-center gap-2">
-        <button type="submit" disabled={busy} className={buttonClasses('primary')}>
-          {state.phase === 'failed' || state.phase === 'cancelled' ? 'Try again' : 'Submit batch job'}
-        </button>
-        {state.phase === 'uploading' ? (
-          <button type="button" onClick={cancel} className={buttonClasses('secondary')}>
-            Cancel upload
-          </button>
-        ) : null}
-        {state.phase === 'cancelled' ? (
-          <p role="status" className="text-sm text-zinc-600">
-            Upload cancelled. No job was created.
-          </p>
-        ) : null}
-      </div>
+      <UploadActions phase={state.phase} busy={busy} submitLabel="Submit batch job" cancelledNote="No job was created." onCancel={cancel} />
 
       {state.phase === 'uploading' || state.phase === 'processing' || state.phase === 'done' ? (
         <UploadProgress

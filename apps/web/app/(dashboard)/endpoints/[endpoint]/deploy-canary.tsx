@@ -13,7 +13,7 @@ import {
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useId, useState, useTransition } from 'react';
 import { buttonClasses } from '@/components/button';
-import { Field, fieldAria, inputClasses } from '@/components/form-field';
+import { Field, inputClasses } from '@/components/form-field';
 import { NotAllowedButton, NotAllowedReason } from '@/components/not-allowed';
 import { RouteSummary } from '@/components/route-summary';
 import { useCan, useSession } from '@/components/session-provider';
@@ -27,6 +27,7 @@ import { type ShadowDraft, ShadowFields, shadowPercentError } from './shadow-fie
 import { SplitBar } from './split-bar';
 import { useVersionChoice, versionKey } from './use-deployable-versions';
 import { VersionPicker } from './version-picker';
+import { ReasonField } from './reason-field';
 
 interface DeployCanaryProps {
   endpoint: string;
@@ -221,17 +222,7 @@ function CanaryForm({ endpoint, active, primary, models }: CanaryFormProps) {
         </div>
       ) : null}
 
-      <Field id="canary-reason" label="Reason" optional hint="Shown in the revision history and the audit log.">
-        <input
-          id="canary-reason"
-          type="text"
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-          placeholder="e.g. retrained on October data"
-          className={inputClasses(false)}
-          {...fieldAria('canary-reason', true, undefined)}
-        />
-      </Field>
+      <ReasonField id="canary-reason" value={reason} onChange={setReason} placeholder="e.g. retrained on October data" hint="Shown in the revision history and the audit log." />
 
       <StopsRunningRollout />
       {problem ? <RoutingProblemAlert heading="The canary was not deployed" problem={problem} onReloaded={() => setProblem(undefined)} /> : null}

@@ -3,7 +3,6 @@
 import { Action, type Endpoint, type Revision, type RollbackBody } from '@modelgate/contracts';
 import { useId, useState } from 'react';
 import { buttonClasses } from '@/components/button';
-import { Field, inputClasses } from '@/components/form-field';
 import { ModalDialog } from '@/components/modal-dialog';
 import { NotAllowedButton } from '@/components/not-allowed';
 import { useCan } from '@/components/session-provider';
@@ -12,6 +11,7 @@ import { callApi, endpointPath } from '@/lib/browser-api';
 import { StopsRunningRollout } from './endpoint-rollouts';
 import { RoutingChangePreview } from './routing-changes';
 import { RoutingProblemAlert } from './routing-problem-alert';
+import { ReasonField } from './reason-field';
 
 interface RollBackProps {
   endpoint: string;
@@ -92,16 +92,7 @@ export function RollBackDialog({ endpoint, active, target, change }: RollBackDia
             beforeLabel={`Now · revision ${active.number}`}
             afterLabel={`After · as revision ${target.number}`}
           />
-          <Field id={reasonId} label="Reason" optional>
-            <input
-              id={reasonId}
-              type="text"
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-              placeholder="e.g. canary error rate too high"
-              className={inputClasses(false)}
-            />
-          </Field>
+          <ReasonField id={reasonId} value={reason} onChange={setReason} placeholder="e.g. canary error rate too high" />
           <StopsRunningRollout />
           {problem ? <RoutingProblemAlert heading="Not rolled back" problem={problem} onReloaded={clearProblem} /> : null}
           <div className="flex flex-wrap justify-end gap-2">

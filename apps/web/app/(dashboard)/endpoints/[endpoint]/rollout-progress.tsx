@@ -5,7 +5,6 @@ import { type ReactNode, useId, useState } from 'react';
 import { Badge, type BadgeTone } from '@/components/badge';
 import { buttonClasses } from '@/components/button';
 import { DateTime } from '@/components/date-time';
-import { Field, inputClasses } from '@/components/form-field';
 import { ModalDialog } from '@/components/modal-dialog';
 import { NotAllowedButton } from '@/components/not-allowed';
 import { ProblemAlert } from '@/components/problem-alert';
@@ -17,6 +16,7 @@ import { callApi, endpointPath } from '@/lib/browser-api';
 import { formatDuration, formatElapsed } from '@/lib/format';
 import { formatCount, formatErrorRate, formatMs } from '@/lib/metrics-format';
 import { versionLabel } from './metrics-series';
+import { ReasonField } from './reason-field';
 
 const verdictTone: Record<RolloutVerdict, BadgeTone> = { wait: 'neutral', advance: 'accent', complete: 'green', rollback: 'red' };
 
@@ -285,16 +285,7 @@ function AbortRollout({ endpoint, rollout, onChanged }: RolloutProgressProps) {
           endpoint routes again as it did before the rollout began, with {versionLabel(rollout.baseline)} as the primary. This writes a new revision;
           the history keeps every step.
         </p>
-        <Field id={reasonId} label="Reason" optional>
-          <input
-            id={reasonId}
-            type="text"
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            placeholder="e.g. wrong version"
-            className={inputClasses(false)}
-          />
-        </Field>
+        <ReasonField id={reasonId} value={reason} onChange={setReason} placeholder="e.g. wrong version" />
         {problem ? <ProblemAlert heading="The rollout was not aborted" problem={problem} /> : null}
         <div className="flex flex-wrap justify-end gap-2">
           <button type="button" autoFocus onClick={() => dialog.current?.close()} className={buttonClasses('secondary')}>

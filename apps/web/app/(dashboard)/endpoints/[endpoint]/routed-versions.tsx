@@ -5,7 +5,6 @@ import Link from 'next/link';
 import { useId, useState } from 'react';
 import { Badge } from '@/components/badge';
 import { buttonClasses } from '@/components/button';
-import { Field, inputClasses } from '@/components/form-field';
 import { ModalDialog } from '@/components/modal-dialog';
 import { NotAllowedReason } from '@/components/not-allowed';
 import { useCan } from '@/components/session-provider';
@@ -16,6 +15,7 @@ import { versionLabel } from './metrics-series';
 import { RoutingChangePreview } from './routing-changes';
 import { RoutingProblemAlert } from './routing-problem-alert';
 import { heaviestFirst, routeColour } from './split-bar';
+import { ReasonField } from './reason-field';
 
 type Route = Revision['routes'][number];
 
@@ -116,16 +116,7 @@ function PromoteDialog({ endpoint, active, route, change }: PromoteDialogProps) 
             beforeLabel={`Now · revision ${active.number}`}
             afterLabel={`After · revision ${active.number + 1}`}
           />
-          <Field id={reasonFieldId} label="Reason" optional>
-            <input
-              id={reasonFieldId}
-              type="text"
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-              placeholder="e.g. canary matched the primary for a day"
-              className={inputClasses(false)}
-            />
-          </Field>
+          <ReasonField id={reasonFieldId} value={reason} onChange={setReason} placeholder="e.g. canary matched the primary for a day" />
           <StopsRunningRollout />
           {problem ? <RoutingProblemAlert heading="Not promoted" problem={problem} onReloaded={clearProblem} /> : null}
           <div className="flex flex-wrap justify-end gap-2">

@@ -11,6 +11,7 @@ import { versionLabel } from './metrics-series';
 import { RoutingProblemAlert } from './routing-problem-alert';
 import { useVersionChoice, versionKey } from './use-deployable-versions';
 import { VersionPicker } from './version-picker';
+import { ReasonField } from './reason-field';
 
 /** What the API fills in when a field is left out: the form starts from the same values. */
 const DEFAULTS = {
@@ -217,17 +218,7 @@ export function StartRolloutForm({ endpoint, active, baseline, models, onStarted
         </Field>
       </fieldset>
 
-      <Field id="rollout-reason" label="Reason" optional hint="Shown in the revisions the rollout writes and in the audit log.">
-        <input
-          id="rollout-reason"
-          type="text"
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-          placeholder="e.g. October retrain, step by step"
-          className={inputClasses(false)}
-          {...fieldAria('rollout-reason', true, undefined)}
-        />
-      </Field>
+      <ReasonField id="rollout-reason" value={reason} onChange={setReason} placeholder="e.g. October retrain, step by step" hint="Shown in the revisions the rollout writes and in the audit log." />
 
       {summary ? <p className="rounded-lg bg-zinc-50 px-4 py-3 text-sm text-zinc-700">{summary}</p> : null}
       {problem ? <RoutingProblemAlert heading="The rollout was not started" problem={problem} onReloaded={() => setProblem(undefined)} /> : null}

@@ -1,9 +1,9 @@
 'use client';
 
 import { type FormEvent, useMemo, useRef, useState } from 'react';
-import { buttonClasses } from '@/components/button';
 import { Field, fieldAria, inputClasses } from '@/components/form-field';
 import { ProblemAlert } from '@/components/problem-alert';
+import { UploadActions } from '@/components/upload-actions';
 import { MODEL_NAME_RULE, modelNameProblem, suggestModelName } from '@/lib/model-name';
 import { parseTags, tagsProblem } from '@/lib/tags';
 import { DropZone } from './drop-zone';
@@ -135,21 +135,7 @@ export function UploadForm({ initialModel, namePattern, reservedNames, existingM
           <DropZone file={file} onFile={chooseFile} disabled={busy} error={errors.file} />
         </fieldset>
 
-        <div className="flex flex-wrap items-center gap-2">
-          <button type="submit" disabled={busy} className={buttonClasses('primary')}>
-            {state.phase === 'failed' || state.phase === 'cancelled' ? 'Try again' : 'Upload'}
-          </button>
-          {state.phase === 'uploading' ? (
-            <button type="button" onClick={cancel} className={buttonClasses('secondary')}>
-              Cancel upload
-            </button>
-          ) : null}
-          {state.phase === 'cancelled' ? (
-            <p role="status" className="text-sm text-zinc-600">
-              Upload cancelled. Nothing was stored.
-            </p>
-          ) : null}
-        </div>
+        <UploadActions phase={state.phase} busy={busy} submitLabel="Upload" cancelledNote="Nothing was stored." onCancel={cancel} />
 
         {state.phase === 'uploading' || state.phase === 'validating' || state.phase === 'done' ? (
           <UploadProgress
