@@ -1,6 +1,7 @@
 'use client';
 
 import { type DragEvent, useEffect, useId, useRef, useState } from 'react';
+import { FieldError } from '@/components/form-field';
 import { formatBytes } from '@/lib/format';
 
 export interface FileDropZoneProps {
@@ -143,11 +144,7 @@ export function FileDropZone({ label, emptyTitle, emptyHint, warningFor, file, o
       </div>
       {note ? <p className="mt-1.5 text-xs text-zinc-500">{note}</p> : null}
       {warning && !error ? <p className="mt-1.5 text-xs text-amber-700">{warning}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1.5 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={error} />
     </div>
   );
 }

@@ -27,14 +27,20 @@ export function Field({ id, label, hint, error, optional = false, children }: Fi
           {hint}
         </p>
       ) : null}
-      {/* Always in the page, so an error that appears while typing is announced. */}
-      <div aria-live="polite">
-        {error ? (
-          <p id={`${id}-error`} className="mt-1.5 text-sm text-red-700">
-            {error}
-          </p>
-        ) : null}
-      </div>
+      <FieldError id={id} error={error} />
+    </div>
+  );
+}
+
+/** A control's error, `<id>-error` for its aria-describedby; always in the page, so an error that appears while typing is announced. */
+export function FieldError({ id, error }: { id: string; error?: string }) {
+  return (
+    <div aria-live="polite">
+      {error ? (
+        <p id={`${id}-error`} className="mt-1.5 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

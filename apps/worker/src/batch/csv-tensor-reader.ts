@@ -158,29 +158,12 @@ const isDigit = (code: number) => code >= ZERO && code <= NINE;
  * The value of a cell written exactly as a JSON number (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`),
  * NaN for anything else: RowInputReader reads cells with JSON.parse, so a cell taken here must be
  * one JSON.parse reads as the same number (`Number` alone would also take "0x1F", ".5" or "").
+ * Read as bytesJsonNumber reads a cell of an unquoted chunk: one grammar for both (this path
+ * serves only chunks csv-parse had to read, so encoding the cell costs little).
  */
 export function jsonNumber(text: string): number {
-  const length = text.length;
-  let index = 0;
-  if (text.charCodeAt(index) === MINUS) index++;
-  if (index >= length) return Number.NaN;
-  if (text.charCodeAt(index) === ZERO) index++;
-  else if (isDigit(text.charCodeAt(index))) while (index < length && isDigit(text.charCodeAt(index))) index++;
-  else return Number.NaN;
-  if (index < length && text.charCodeAt(index) === DOT) {
-    index++;
-    const digits = index;
-    while (index < length && isDigit(text.charCodeAt(index))) index++;
-    if (index === digits) return Number.NaN;
-  }
-  if (index < length && (text.charCodeAt(index) === LOWER_E || text.charCodeAt(index) === UPPER_E)) {
-    index++;
-    if (index < length && (text.charCodeAt(index) === PLUS || text.charCodeAt(index) === MINUS)) index++;
-    const digits = index;
-    while (index < length && isDigit(text.charCodeAt(index))) index++;
-    if (index === digits) return Number.NaN;
-  }
-  return index === length ? Number(text) : Number.NaN;
+  const bytes = Buffer.from(text, 'utf8');
+  return bytesJsonNumber(bytes, 0, bytes.length);
 }
 
 const COMMA = 0x2c;
@@ -195,7 +178,7 @@ function endOfField(bytes: Buffer, start: number, end: number): number {
 const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, power) => 10 ** power);
 
 /**
- * `jsonNumber` of the ASCII text in bytes [start, end), without making a string of it. Most cells
+ * The JSON number in bytes [start, end) (see jsonNumber), without making a string of it. Most cells
  * (at most 15 significant digits, a decimal exponent within ±22) are computed exactly as one
  * correctly rounded multiplication or division of two exactly held numbers (Clinger's fast path,
  * the same value JSON.parse gives); any other valid number is handed to Number.
