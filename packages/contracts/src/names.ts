@@ -18,3 +18,10 @@ export const ModelName = slug('model').refine((name) => !RESERVED_MODEL_NAMES.in
   message: `"new" is reserved (it is the dashboard's upload page): pick another model name`,
 });
 export const EndpointName = slug('endpoint');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `text` is a UUID as PostgreSQL's uuid type takes it (row ids), hyphens in place. */
+export function isUuid(text: string): boolean {
+  return UUID.test(text);
+}

@@ -4,6 +4,7 @@ import {
   AuditAction,
   Channel,
   CreateStreamBody,
+  isUuid,
   ProblemCode,
   STREAM_THROUGHPUT_WINDOW_SECONDS,
   streamGroupName,
@@ -33,7 +34,6 @@ interface GroupInfo {
   consumers: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Stream bindings: create one (a consumer group on the source stream, starting where asked),
@@ -176,7 +176,7 @@ export class StreamsService {
 
   private async find(idOrName: string): Promise<BindingRow> {
     const row = await this.db.streamBinding.findUnique({
-      where: UUID.test(idOrName) ? { id: idOrName } : { name: idOrName },
+      where: isUuid(idOrName) ? { id: idOrName } : { name: idOrName },
       include: { endpoint: { select: { name: true } } },
     });
     if (!row) throw ProblemException.notFound(`stream binding "${idOrName}" does not exist (GET /v1/streams lists them)`);

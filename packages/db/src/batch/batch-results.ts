@@ -2,7 +2,7 @@
 // for INSERT parameters going in and for JavaScript building CSV/JSONL text coming out.
 import { PassThrough, type Readable } from 'node:stream';
 
-import { tensorOutputNames, type BatchFileFormat, type BatchJobStatus, type Signature } from '@modelgate/contracts';
+import { isUuid, tensorOutputNames, type BatchFileFormat, type BatchJobStatus, type Signature } from '@modelgate/contracts';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
@@ -38,7 +38,6 @@ export interface BatchJobTally {
 }
 
 const UNIQUE_VIOLATION = '23505';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** COPY data is sent in pieces of about this many bytes: large enough that a row costs no write of its own. */
 const COPY_PIECE_BYTES = 1 << 20;
 
@@ -84,7 +83,7 @@ interface TallyRow {
  * failed than the error budget allows. A job that no longer exists is an error.
  */
 export async function writeBatchChunkResults(pool: PgPool, batchJobId: string, results: readonly BatchChunkRowResult[]): Promise<BatchJobTally> {
-  if (!UUID.test(batchJobId)) throw new Error(`batch job id "${batchJobId}" is not a UUID`);
+  if (!isUuid(batchJobId)) throw new Error(`batch job id "${batchJobId}" is not a UUID`);
   for (const result of results) {
     if (!Number.isInteger(result.row) || !Number.isInteger(result.line)) throw new Error(`batch job ${batchJobId}: row ${result.row}, line ${result.line}: both must be integers`);
   }
@@ -263,7 +262,7 @@ const DEFAULT_DOWNLOAD_TIMEOUT_MS = 30 * 60_000;
  */
 export async function streamBatchResults(pool: PgPool, batchJobId: string, format: BatchFileFormat, options: StreamBatchResultsOptions = {}): Promise<Readable> {
   // COPY takes no parameters: the id goes into the query text, so it must be what it claims.
-  if (!UUID.test(batchJobId)) throw new Error(`batch job id "${batchJobId}" is not a UUID`);
+  if (!isUuid(batchJobId)) throw new Error(`batch job id "${batchJobId}" is not a UUID`);
   const client = await pool.connect();
   const ignore = () => {};
   client.on('error', ignore);

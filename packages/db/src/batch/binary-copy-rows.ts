@@ -1,3 +1,4 @@
+import { isUuid } from '@modelgate/contracts';
 import type { BatchChunkRowResult } from './batch-results.js';
 
 /** The binary COPY file header: the signature, no flags, no header extension. */
@@ -67,9 +68,7 @@ export function* binaryCopyPieces(batchJobId: string, results: readonly BatchChu
   yield buffer.subarray(0, at);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function uuidBytes(uuid: string): Buffer {
-  if (!UUID.test(uuid)) throw new Error(`"${uuid}" is not a UUID`);
+  if (!isUuid(uuid)) throw new Error(`"${uuid}" is not a UUID`);
   return Buffer.from(uuid.replaceAll('-', ''), 'hex');
 }
