@@ -430,10 +430,12 @@ export function tensorToJson(tensor: HostTensor): unknown {
  * arrays only to serialise them.
  */
 export function tensorRowJson(tensor: HostTensor, row: number): string {
-  const rowShape = tensor.shape.slice(1);
-  const size = elementCount(rowShape);
+  const { shape } = tensor;
+  // Called once per row and output: the row's size without building its shape.
+  let size = 1;
+  for (let axis = 1; axis < shape.length; axis++) size *= shape[axis]!;
   const start = row * size;
-  if (rowShape.length <= 1 && PLAIN_NUMBER_DTYPES.has(tensor.dtype)) {
+  if (shape.length <= 2 && PLAIN_NUMBER_DTYPES.has(tensor.dtype)) {
     const data = tensor.data as Float32Array;
     let text = '';
     for (let index = start; index < start + size; index++) {
@@ -442,10 +444,10 @@ export function tensorRowJson(tensor: HostTensor, row: number): string {
       // Non-finite floats are written as their names, as tensorToJson does.
       text += Number.isFinite(value) ? String(value) : `"${finiteOrName(value)}"`;
     }
-    return rowShape.length === 0 ? text : `[${text}]`;
+    return shape.length <= 1 ? text : `[${text}]`;
   }
   const data = Array.isArray(tensor.data) ? tensor.data.slice(start, start + size) : tensor.data.subarray(start, start + size);
-  return JSON.stringify(tensorToJson({ dtype: tensor.dtype, shape: rowShape, data: data as HostTensorData }));
+  return JSON.stringify(tensorToJson({ dtype: tensor.dtype, shape: shape.slice(1), data: data as HostTensorData }));
 }
 
 /** Dtypes whose elements JSON writes as the plain number the typed array holds. */
